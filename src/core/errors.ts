@@ -1,0 +1,33 @@
+// The one catalogue of stable error codes. The HTTP edge maps them to problem+json and the web
+// UI imports the same table for its messages, so a code never drifts between server and client.
+
+export const errorCatalogue = {
+  validation_failed: { status: 400, title: 'Some of the information is not valid.' },
+  invalid_token: { status: 400, title: 'This link is invalid or has expired.' },
+  invalid_code: { status: 400, title: 'That code is not correct.' },
+  invalid_credentials: { status: 401, title: 'The e-mail address or password is not correct.' },
+  unauthenticated: { status: 401, title: 'Please sign in.' },
+  forbidden: { status: 403, title: 'You are not allowed to do this.' },
+  reauthentication_required: { status: 403, title: 'Please confirm your password to continue.' },
+  email_not_verified: { status: 403, title: 'Please verify your e-mail address first.' },
+  two_factor_setup_required: { status: 403, title: 'Set up two-factor authentication to continue.' },
+  recovery_codes_regeneration_required: { status: 403, title: 'Generate new recovery codes to continue.' },
+  two_factor_required_by_policy: { status: 403, title: 'Two-factor authentication is required for you.' },
+  not_found: { status: 404, title: 'Not found.' },
+  email_taken: { status: 409, title: 'An account with this e-mail address already exists.' },
+  payload_too_large: { status: 413, title: 'The request is too large.' },
+  unsupported_media_type: { status: 415, title: 'Send the request body as application/json.' },
+  rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },
+  internal_error: { status: 500, title: 'Something went wrong on our side.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}

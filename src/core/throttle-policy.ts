@@ -1,0 +1,37 @@
+// Throttling rules for guessable endpoints (ASVS V2.2.1). Counters live in the database so every
+// server instance sees the same numbers; this file only decides.
+
+export interface ThrottleRule {
+  /** Prefix of the counter key, e.g. `login:account`. */
+  name: string;
+  limit: number;
+  windowInMs: number;
+}
+
+const minute = 60 * 1000;
+
+export const throttleRules = {
+  loginPerAccount: { name: 'login:account', limit: 10, windowInMs: 15 * minute },
+  // Per address the limits are wider: many people may share one office or carrier address.
+  loginPerAddress: { name: 'login:address', limit: 300, windowInMs: 15 * minute },
+  passwordResetPerAccount: { name: 'reset:account', limit: 10, windowInMs: 60 * minute },
+  passwordResetPerAddress: { name: 'reset:address', limit: 300, windowInMs: 15 * minute },
+} satisfies Record<string, ThrottleRule>;
+
+export interface ThrottleCounter {
+  count: number;
+  windowStartedAt: number;
+}
+
+export type ThrottleDecision = { ok: true } | { ok: false; retryAfterInMs: number };
+
+export function decideThrottle(counter: ThrottleCounter | undefined, rule: ThrottleRule, nowInMs: number): ThrottleDecision {
+  if (!counter) return { ok: true };
+  const windowEndsAt = counter.windowStartedAt + rule.windowInMs;
+  if (nowInMs >= windowEndsAt || counter.count < rule.limit) return { ok: true };
+  return { ok: false, retryAfterInMs: windowEndsAt - nowInMs };
+}
+
+export function throttleKey(rule: ThrottleRule, subject: string): string {
+  return `${rule.name}:${subject}`;
+}
