@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { ActorType, AuditEvent, Database } from './schema.js';
+
+export interface NewAuditEvent {
+  id: string;
+  organizationId: string | null;
+  actorType: ActorType;
+  actorUserId: string | null;
+  type: string;
+  targetUserId: string | null;
+  ip: string | null;
+  createdAt: number;
+  details?: Record<string, unknown>;
+}
+
+export async function insertAuditEvent(db: Kysely<Database>, event: NewAuditEvent): Promise<void> {
+  await db
+    .insertInto('auditEvents')
+    .values({ ...event, details: JSON.stringify(event.details ?? {}) })
+    .execute();
+}
+
+export interface AuditEventQuery {
+  organizationId: string;
+  targetUserId?: string;
+  type?: string;
+  beforeId?: string;
+  limit: number;
+}
+
+/** Newest first; ids are time-ordered, so `beforeId` pages backwards in time. */
+export async function listAuditEvents(db: Kysely<Database>, query: AuditEventQuery): Promise<AuditEvent[]> {
+  let select = db.selectFrom('auditEvents').selectAll().where('organizationId', '=', query.organizationId);
+  if (query.targetUserId) select = select.where('targetUserId', '=', query.targetUserId);
+  if (query.type) select = select.where('type', '=', query.type);
+  if (query.beforeId) select = select.where('id', '<', query.beforeId);
+  return select.orderBy('id', 'desc').limit(query.limit).execute();
+}

@@ -1,0 +1,66 @@
+// Opens the one database Tessera runs on: a SQLite file by default, PostgreSQL for a postgres:// URL.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { createPostgresSessionLookup, createSqliteSessionLookup, type SessionLookup } from './session-lookup.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  sessions: SessionLookup;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith('postgres://') || url.startsWith('postgresql://');
+}
+
+export function openStore(databaseUrl: string): Store {
+  return isPostgresUrl(databaseUrl) ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+}
+
+function openSqlite(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // WAL with synchronous=NORMAL is durable across application crashes and much faster.
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  // A second, read-only connection for the session lookup; in-memory databases cannot share one.
+  const reader = path === ':memory:' ? sqlite : new SqliteDatabase(path, { readonly: true });
+  if (reader !== sqlite) reader.pragma('busy_timeout = 5000');
+  const sessions = createSqliteSessionLookup(reader);
+  return {
+    db,
+    kind: 'sqlite',
+    sessions,
+    async close() {
+      if (reader !== sqlite) sessions.close();
+      await db.destroy();
+    },
+  };
+}
+
+// BIGINT (int8) holds our millisecond timestamps and counts; they fit a JS number exactly.
+const int8Oid = 20;
+const parseInt8 = (value: string) => Number(value);
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === int8Oid ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return { db, kind: 'postgres', sessions: createPostgresSessionLookup(pool), close: () => db.destroy() };
+}

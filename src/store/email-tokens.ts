@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database, EmailTokenPurpose } from './schema.js';
+
+export interface NewEmailToken {
+  id: string;
+  tokenHash: string;
+  purpose: EmailTokenPurpose;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export async function insertEmailToken(db: Kysely<Database>, token: NewEmailToken): Promise<void> {
+  await db.insertInto('emailTokens').values({ ...token, usedAt: null }).execute();
+}
+
+/**
+ * Marks a token used and returns its member, in one conditional UPDATE, so two requests with the
+ * same link cannot both succeed (A4: single use).
+ */
+export async function consumeEmailToken(
+  db: Kysely<Database>,
+  tokenHash: string,
+  purpose: EmailTokenPurpose,
+  nowInMs: number,
+): Promise<string | undefined> {
+  const row = await db
+    .updateTable('emailTokens')
+    .set({ usedAt: nowInMs })
+    .where('tokenHash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('usedAt', 'is', null)
+    .where('expiresAt', '>', nowInMs)
+    .returning('userId')
+    .executeTakeFirst();
+  return row?.userId;
+}
+
+/** A newer link replaces older unused ones of the same purpose. */
+export async function retireEmailTokens(db: Kysely<Database>, userId: string, purpose: EmailTokenPurpose, nowInMs: number): Promise<void> {
+  await db.updateTable('emailTokens').set({ usedAt: nowInMs }).where('userId', '=', userId).where('purpose', '=', purpose).where('usedAt', 'is', null).execute();
+}

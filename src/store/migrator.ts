@@ -1,0 +1,29 @@
+// One migration set for both databases, listed here so the build carries them with the code.
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import * as foundation from './migrations/2026_11_23_0001_foundation.js';
+import * as twoFactor from './migrations/2026_11_23_0002_two_factor.js';
+import type { Database } from './schema.js';
+
+const migrations: Record<string, Migration> = {
+  '2026_11_23_0001_foundation': foundation,
+  '2026_11_23_0002_two_factor': twoFactor,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+function createMigrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return (result.results ?? []).map((r) => `${r.migrationName}: ${r.status}`);
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  return unwrap(await createMigrator(db).migrateToLatest());
+}
+
+export async function migrateDown(db: Kysely<Database>): Promise<string[]> {
+  return unwrap(await createMigrator(db).migrateDown());
+}

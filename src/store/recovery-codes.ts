@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { Database, RecoveryCode } from './schema.js';
+
+export interface NewRecoveryCode {
+  id: string;
+  userId: string;
+  codeSealed: string;
+  codeHash: string;
+  createdAt: number;
+}
+
+/** R5: a new set replaces the whole old one at once. */
+export async function replaceRecoveryCodes(db: Kysely<Database>, userId: string, codes: NewRecoveryCode[]): Promise<void> {
+  await db.deleteFrom('recoveryCodes').where('userId', '=', userId).execute();
+  if (codes.length > 0) await db.insertInto('recoveryCodes').values(codes.map((c) => ({ ...c, usedAt: null }))).execute();
+}
+
+export async function insertRecoveryCode(db: Kysely<Database>, code: NewRecoveryCode): Promise<void> {
+  await db.insertInto('recoveryCodes').values({ ...code, usedAt: null }).execute();
+}
+
+export async function listRecoveryCodes(db: Kysely<Database>, userId: string): Promise<RecoveryCode[]> {
+  return db.selectFrom('recoveryCodes').selectAll().where('userId', '=', userId).orderBy('id').execute();
+}
+
+export async function countUnusedRecoveryCodes(db: Kysely<Database>, userId: string): Promise<{ remaining: number; total: number }> {
+  const row = await db
+    .selectFrom('recoveryCodes')
+    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('id').filterWhere('usedAt', 'is', null).as('remaining')])
+    .where('userId', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { remaining: Number(row.remaining), total: Number(row.total) };
+}
+
+/** R2: uses a code once, in one conditional UPDATE; false when unknown or already used. */
+export async function consumeRecoveryCode(db: Kysely<Database>, userId: string, codeHash: string, nowInMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('recoveryCodes')
+    .set({ usedAt: nowInMs })
+    .where('userId', '=', userId)
+    .where('codeHash', '=', codeHash)
+    .where('usedAt', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteRecoveryCodes(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('recoveryCodes').where('userId', '=', userId).execute();
+}
+
+export async function setRecoveryCodesRegenerationRequired(db: Kysely<Database>, userId: string, required: boolean): Promise<void> {
+  await db.updateTable('users').set({ recoveryCodesRegenerationRequired: required ? 1 : 0 }).where('id', '=', userId).execute();
+}

@@ -1,0 +1,153 @@
+// Kysely's view of the tables, in camelCase (CamelCasePlugin maps to the snake_case columns).
+// Times are milliseconds since the epoch in BIGINT/INTEGER columns so both databases compare
+// them the same way; flags are 0/1 integers for the same reason.
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Role } from '../core/roles.js';
+
+export type TwoFactorRequirement = 'optional' | 'required';
+export type RecoveryCodePolicy = 'deplete' | 'replace';
+export type EmailTokenPurpose = 'verify_email' | 'password_reset';
+export type ActorType = 'member' | 'operator' | 'system' | 'anonymous';
+export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms';
+
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  brandName: string | null;
+  twoFactorRequirement: TwoFactorRequirement;
+  twoFactorRequiredFrom: number | null;
+  recoveryCodePolicy: RecoveryCodePolicy;
+  createdAt: number;
+}
+
+export interface UserTable {
+  id: string;
+  organizationId: string;
+  email: string;
+  emailNormalized: string;
+  name: string;
+  nameNormalized: string;
+  role: Role;
+  passwordHash: string;
+  emailVerifiedAt: number | null;
+  twoFactorRequired: number;
+  createdAt: number;
+  lastLoginAt: number | null;
+  lastLoginMethod: SignInMethod | null;
+  totpLastAcceptedStep: number | null;
+  secondFactorFailures: Generated<number>;
+  secondFactorLockedUntil: number | null;
+  recoveryCodesRegenerationRequired: Generated<number>;
+}
+
+export interface SessionTable {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  reauthenticatedAt: number | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface EmailTokenTable {
+  id: string;
+  tokenHash: string;
+  purpose: EmailTokenPurpose;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface InvitationTable {
+  id: string;
+  organizationId: string;
+  email: string;
+  emailNormalized: string;
+  name: string;
+  role: Role;
+  twoFactorRequired: number;
+  invitedByUserId: string | null;
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+  acceptedAt: number | null;
+  acceptedUserId: string | null;
+}
+
+export interface AuditEventTable {
+  id: string;
+  organizationId: string | null;
+  actorType: ActorType;
+  actorUserId: string | null;
+  type: string;
+  targetUserId: string | null;
+  ip: string | null;
+  createdAt: number;
+  details: string;
+}
+
+export interface ThrottleTable {
+  key: string;
+  count: number;
+  windowStartedAt: number;
+}
+
+export interface TotpEnrollmentTable {
+  userId: string;
+  secretSealed: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface TotpCredentialTable {
+  userId: string;
+  secretSealed: string;
+  confirmedAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  userId: string;
+  codeSealed: string;
+  codeHash: string;
+  createdAt: number;
+  usedAt: number | null;
+}
+
+export interface SignInChallengeTable {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  emailTokens: EmailTokenTable;
+  invitations: InvitationTable;
+  auditEvents: AuditEventTable;
+  throttles: ThrottleTable;
+  totpEnrollments: TotpEnrollmentTable;
+  totpCredentials: TotpCredentialTable;
+  recoveryCodes: RecoveryCodeTable;
+  signInChallenges: SignInChallengeTable;
+}
+
+export type Organization = Selectable<OrganizationTable>;
+export type User = Selectable<UserTable>;
+export type Session = Selectable<SessionTable>;
+/** The store derives `nameNormalized` from `name`. */
+export type NewUser = Omit<Insertable<UserTable>, 'nameNormalized'>;
+export type RecoveryCode = Selectable<RecoveryCodeTable>;
+export type SignInChallenge = Selectable<SignInChallengeTable>;
+export type Invitation = Selectable<InvitationTable>;
+export type AuditEvent = Selectable<AuditEventTable>;

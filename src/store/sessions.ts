@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database, Session } from './schema.js';
+
+export async function insertSession(db: Kysely<Database>, session: Session): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export async function findSessionByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<Session | undefined> {
+  return db.selectFrom('sessions').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function touchSession(db: Kysely<Database>, sessionId: string, nowInMs: number): Promise<void> {
+  await db.updateTable('sessions').set({ lastSeenAt: nowInMs }).where('id', '=', sessionId).execute();
+}
+
+export async function setReauthenticatedAt(db: Kysely<Database>, sessionId: string, nowInMs: number): Promise<void> {
+  await db.updateTable('sessions').set({ reauthenticatedAt: nowInMs }).where('id', '=', sessionId).execute();
+}
+
+export async function deleteSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+/** Ends one of a member's own sessions; false when it is not theirs or already gone. */
+export async function deleteSessionOfUser(db: Kysely<Database>, userId: string, sessionId: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('userId', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function deleteSessionsOfUser(db: Kysely<Database>, userId: string, exceptSessionId?: string): Promise<void> {
+  let query = db.deleteFrom('sessions').where('userId', '=', userId);
+  if (exceptSessionId) query = query.where('id', '!=', exceptSessionId);
+  await query.execute();
+}
+
+export async function listSessionsOfUser(db: Kysely<Database>, userId: string): Promise<Session[]> {
+  return db.selectFrom('sessions').selectAll().where('userId', '=', userId).orderBy('lastSeenAt', 'desc').execute();
+}

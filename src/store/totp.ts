@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface PendingEnrollment {
+  userId: string;
+  secretSealed: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** T1: starting again replaces the pending setup. */
+export async function savePendingEnrollment(db: Kysely<Database>, enrollment: PendingEnrollment): Promise<void> {
+  await db
+    .insertInto('totpEnrollments')
+    .values(enrollment)
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ secretSealed: enrollment.secretSealed, createdAt: enrollment.createdAt, expiresAt: enrollment.expiresAt }))
+    .execute();
+}
+
+export async function findPendingEnrollment(db: Kysely<Database>, userId: string, nowInMs: number): Promise<PendingEnrollment | undefined> {
+  return db.selectFrom('totpEnrollments').selectAll().where('userId', '=', userId).where('expiresAt', '>', nowInMs).executeTakeFirst();
+}
+
+/** Removes the pending setup only if it is still the one that was checked (a new start wins). */
+export async function takePendingEnrollment(db: Kysely<Database>, userId: string, secretSealed: string): Promise<boolean> {
+  const result = await db.deleteFrom('totpEnrollments').where('userId', '=', userId).where('secretSealed', '=', secretSealed).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function saveTotpCredential(db: Kysely<Database>, userId: string, secretSealed: string, nowInMs: number): Promise<void> {
+  await db
+    .insertInto('totpCredentials')
+    .values({ userId, secretSealed, confirmedAt: nowInMs, lastUsedAt: null })
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ secretSealed, confirmedAt: nowInMs, lastUsedAt: null }))
+    .execute();
+}
+
+export async function findTotpSecretSealed(db: Kysely<Database>, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('totpCredentials').select('secretSealed').where('userId', '=', userId).executeTakeFirst();
+  return row?.secretSealed;
+}
+
+export async function hasTotpCredential(db: Kysely<Database>, userId: string): Promise<boolean> {
+  return (await findTotpSecretSealed(db, userId)) !== undefined;
+}
+
+export async function markTotpUsed(db: Kysely<Database>, userId: string, nowInMs: number): Promise<void> {
+  await db.updateTable('totpCredentials').set({ lastUsedAt: nowInMs }).where('userId', '=', userId).execute();
+}
+
+/**
+ * T5: records an accepted time step only if it is later than every step accepted before, in one
+ * conditional UPDATE. Exactly one of several simultaneous requests with the same code wins, on
+ * either database and across server instances.
+ */
+export async function claimTotpStep(db: Kysely<Database>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totpLastAcceptedStep: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totpLastAcceptedStep', 'is', null), eb('totpLastAcceptedStep', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** D1 / M3: every factor of a member, gone. */
+export async function deleteTotpFactors(db: Kysely<Database>, userId: string): Promise<void> {
+  await db.deleteFrom('totpCredentials').where('userId', '=', userId).execute();
+  await db.deleteFrom('totpEnrollments').where('userId', '=', userId).execute();
+}
