@@ -1,0 +1,67 @@
+// Reads the environment once, validates it, and hands a plain object down. Nothing else reads
+// process.env, so tests build a Config directly.
+import { resolve } from 'node:path';
+import { defaultSessionLifetime, type SessionLifetime } from './core/session-policy.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL;
+  databaseUrl: string;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsProvider: 'log' | 'twilio';
+  redisUrl: string | undefined;
+  secretKey: string | undefined;
+  isProduction: boolean;
+  sessionLifetime: SessionLifetime;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}.`);
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = readInteger(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(env.PUBLIC_URL || `http://localhost:${port}`);
+  } catch {
+    throw new ConfigError('PUBLIC_URL must be an absolute URL such as https://auth.example.com.');
+  }
+  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must start with http:// or https://.');
+  const dataDir = resolve(env.TESSERA_DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || resolve(dataDir, 'tessera.db');
+  const smsProvider = env.SMS_PROVIDER || 'log';
+  if (smsProvider !== 'log' && smsProvider !== 'twilio') throw new ConfigError('SMS_PROVIDER must be `log` or `twilio`.');
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
+  const hour = 60 * 60 * 1000;
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Tessera <no-reply@localhost>',
+    smsProvider,
+    redisUrl: env.REDIS_URL || undefined,
+    secretKey: env.TESSERA_SECRET_KEY || undefined,
+    isProduction: env.NODE_ENV === 'production',
+    sessionLifetime: {
+      idleTimeoutInMs: readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365) * hour,
+      absoluteTimeoutInMs: readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650) * 24 * hour,
+    },
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,80 @@
+// Builds the Fastify application from an AppContext: plugins in order, then every route.
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { AppContext } from '../services/context.js';
+import { registerAuthentication } from './plugins/authentication.js';
+import { registerCsrfDefence } from './plugins/csrf.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerSecurityHeaders, securityHeadersFor } from './plugins/security-headers.js';
+import { problemSchema, sendProblem } from './problem.js';
+import './route-config.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerMeRoutes } from './routes/me.js';
+import { registerOrganizationRoutes } from './routes/organization.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { registerTwoFactorRoutes } from './routes/two-factor.js';
+import { registerWebUi } from './web.js';
+
+export interface AppOptions {
+  /** Folder with the built web UI; omitted in API-only tests. */
+  webRoot?: string;
+  logger?: boolean | { level: string };
+}
+
+const bodyLimitInBytes = 64 * 1024;
+
+/** Keeps e-mailed tokens (`?token=`) out of request logs. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+}
+
+export async function buildApp(context: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const securityHeaders = securityHeadersFor({ isHttps: context.config.publicUrl.protocol === 'https:' });
+  const app = Fastify({
+    logger:
+      options.logger === false || options.logger === undefined
+        ? false
+        : {
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+            serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
+          },
+    // Per-request log lines cost throughput on the sign-in path; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: bodyLimitInBytes,
+    trustProxy: false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+    // The router refuses bad URL encoding and overlong parameters before any hook runs, so
+    // these answers get their headers and problem body here.
+    frameworkErrors: (_error, _request, reply) => {
+      reply.headers({ ...securityHeaders, 'cache-control': 'no-store' });
+      return sendProblem(reply, { code: 'validation_failed', detail: 'The request URL is not valid.' });
+    },
+  });
+
+  app.addSchema(problemSchema);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tessera API', version: '1', description: 'Account security for multi-tenant SaaS: sign-in, second factors, organization policy. Errors are application/problem+json with a stable `code`.' },
+      servers: [{ url: context.config.publicUrl.origin }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  registerErrorHandler(app);
+  registerSecurityHeaders(app, securityHeaders);
+  registerCsrfDefence(app, { publicUrl: context.config.publicUrl, isProduction: context.config.isProduction });
+  registerAuthentication(app, context);
+
+  registerSystemRoutes(app, context);
+  registerAuthRoutes(app, context);
+  registerMeRoutes(app, context);
+  registerTwoFactorRoutes(app, context);
+  registerInvitationRoutes(app, context);
+  registerOrganizationRoutes(app, context);
+  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined });
+  return app;
+}

@@ -1,0 +1,26 @@
+// What each route declares it needs. The guard in plugins/authentication.ts reads this; routes
+// never check sessions themselves (STYLE.md: no guards by URL prefix).
+import type { RequiredActionId } from '../core/required-actions.js';
+import type { Authenticated } from '../services/sessions.js';
+
+export type RouteAccess = 'public' | 'member' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route; undeclared routes need a signed-in member. */
+    access?: RouteAccess;
+    /** A5: the password must have been confirmed in the last 10 minutes. */
+    recentPassword?: boolean;
+    /** Blocking required actions this route helps complete, and so stays open during them. */
+    completes?: readonly RequiredActionId[];
+  }
+  interface FastifyRequest {
+    auth: Authenticated | undefined;
+  }
+}
+
+export function requireAuth(auth: Authenticated | undefined): Authenticated {
+  // The guard ran before the handler; reaching here without a session is a wiring mistake.
+  if (!auth) throw new Error('Route reached without authentication; check its access declaration.');
+  return auth;
+}

@@ -1,0 +1,204 @@
+// Sign-up, sign-in and everything under /api/v1/auth (A1–A5).
+import type { FastifyInstance } from 'fastify';
+import { resendVerification, verifyEmail } from '../../services/email-verification.js';
+import { confirmPasswordReset, requestPasswordReset } from '../../services/password-reset.js';
+import { reauthenticate, signOut } from '../../services/account.js';
+import type { AppContext } from '../../services/context.js';
+import { signIn } from '../../services/sign-in.js';
+import { signUp } from '../../services/sign-up.js';
+import { validateEmail } from '../../services/validation.js';
+import { challengeCookieName, clearChallengeCookie, clearSessionCookie, setChallengeCookie, setSessionCookie } from '../plugins/authentication.js';
+import { readCookie } from '../cookies.js';
+import { completeSecondStep } from '../../services/second-step.js';
+import { sendProblem } from '../problem.js';
+import { originOf } from '../request-origin.js';
+import { requireAuth } from '../route-config.js';
+import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, textField, tokenField } from '../schemas.js';
+import { sessionStateSchema, sessionStateView } from '../views.js';
+import { resolveSession } from '../../services/sessions.js';
+
+export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Body: { organization: string; name: string; email: string; password: string } }>(
+    '/api/v1/signup',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an organization and its first administrator, signed in (A1).',
+        body: objectSchema({ organization: textField(100, 'The organization’s name.'), name: nameField, email: emailField, password: passwordField }, ['organization', 'name', 'email', 'password']),
+        response: { 201: sessionStateSchema, ...problemResponses(400, 409, 415) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const invalid = validateEmail(body.email);
+      if (invalid) return sendProblem(reply, invalid);
+      const result = await signUp(context, { ...body, organization: body.organization.trim(), name: body.name.trim() }, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      setSessionCookie(reply, context, result.session);
+      const auth = await resolveSession(context, result.session.token);
+      return reply.code(201).send(sessionStateView(auth!));
+    },
+  );
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/api/v1/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with e-mail and password (A2).',
+        body: objectSchema({ email: typedEmailField, password: passwordField }, ['email', 'password']),
+        response: {
+          200: objectSchema(
+            {
+              status: { type: 'string', enum: ['signed_in', 'two_factor_required', 'two_factor_setup_required'] },
+              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
+            },
+            ['status'],
+          ),
+          ...problemResponses(400, 401, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await signIn(context, request.body, originOf(request), request.auth?.session.id);
+      if (!result.ok) return sendProblem(reply, result);
+      switch (result.status) {
+        case 'signed_in':
+          setSessionCookie(reply, context, result.session);
+          return { status: result.status };
+        case 'two_factor_required':
+          // L1: a challenge with its own cookie, and no session.
+          setChallengeCookie(reply, context, result.challenge);
+          return { status: result.status, methods: result.methods };
+      }
+    },
+  );
+
+  app.post<{ Body: { code: string } }>(
+    '/api/v1/auth/two-factor',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The second step of signing in: an authenticator or a recovery code (L1–L4).',
+        body: objectSchema({ code: { type: 'string', minLength: 1, maxLength: 64 } }, ['code']),
+        response: {
+          200: objectSchema({ status: { type: 'string', enum: ['signed_in'] }, recoveryCodesRemaining: { type: 'integer', description: 'Present when a recovery code was used.' } }, ['status']),
+          ...problemResponses(400, 401, 415, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const challengeToken = readCookie(request.headers.cookie, challengeCookieName);
+      const result = await completeSecondStep(context, challengeToken, request.body.code, originOf(request), request.auth?.session.id);
+      if (!result.ok) return sendProblem(reply, result);
+      clearChallengeCookie(reply, context);
+      setSessionCookie(reply, context, result.session);
+      return result.recoveryCodesRemaining === undefined ? { status: 'signed_in' } : { status: 'signed_in', recoveryCodesRemaining: result.recoveryCodesRemaining };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'End the current session.', response: { 204: noContent } },
+    },
+    async (request, reply) => {
+      if (request.auth) await signOut(context, request.auth, originOf(request));
+      clearSessionCookie(reply, context);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { password: string } }>(
+    '/api/v1/auth/reauthenticate',
+    {
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm the password for sensitive actions in the next 10 minutes (A5).',
+        body: objectSchema({ password: passwordField }, ['password']),
+        response: { 204: noContent, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { token: string } }>(
+    '/api/v1/auth/verify-email',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'Verify the e-mail address with the e-mailed token (A1).', body: objectSchema({ token: tokenField }, ['token']), response: { 204: noContent, ...problemResponses(400) } },
+    },
+    async (request, reply) => {
+      const result = await verifyEmail(context, request.body.token, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email/resend',
+    {
+      config: { access: 'member' },
+      schema: { tags: ['auth'], summary: 'Send a new verification e-mail to the signed-in member.', response: { 202: noContent, ...problemResponses(401) } },
+    },
+    async (request, reply) => {
+      await resendVerification(context, requireAuth(request.auth));
+      return reply.code(202).send();
+    },
+  );
+
+  app.post<{ Body: { email: string } }>(
+    '/api/v1/auth/password-reset',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'E-mail a password-reset link; the same answer for unknown addresses (A4).',
+        body: objectSchema({ email: typedEmailField }, ['email']),
+        response: { 202: noContent, ...problemResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await requestPasswordReset(context, request.body.email, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(202).send();
+    },
+  );
+
+  app.post<{ Body: { token: string; password: string } }>(
+    '/api/v1/auth/password-reset/confirm',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with the e-mailed token; ends every session (A4).',
+        body: objectSchema({ token: tokenField, password: passwordField }, ['token', 'password']),
+        response: { 204: noContent, ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const result = await confirmPasswordReset(context, request.body.token, request.body.password, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/session',
+    {
+      // Always readable, so a client learns which required actions block it.
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
+      schema: { tags: ['session'], summary: 'The signed-in member, their organization and required actions.', response: { 200: sessionStateSchema, ...problemResponses(401) } },
+    },
+    async (request) => sessionStateView(requireAuth(request.auth)),
+  );
+}

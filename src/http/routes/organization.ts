@@ -1,0 +1,131 @@
+// Administration of one organization: settings, members and invitations, audit log.
+// Every route here is `access: 'admin'` and reads only the caller's own organization.
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../../core/roles.js';
+import type { AppContext } from '../../services/context.js';
+import { inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.js';
+import { listMembers, listOrganizationAuditEvents, updateOrganizationSettings, type OrganizationChanges } from '../../services/organization.js';
+import type { RecoveryCodePolicy } from '../../store/schema.js';
+import { validateEmail } from '../../services/validation.js';
+import { sendProblem } from '../problem.js';
+import { originOf } from '../request-origin.js';
+import { requireAuth } from '../route-config.js';
+import { emailField, idField, nameField, noContent, objectSchema, problemResponses, roleField, textField } from '../schemas.js';
+import { auditEventSchema, auditEventView, invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView } from '../views.js';
+
+const pageSize = 50;
+const cursorField = { type: 'string', maxLength: 64, pattern: '^[0-9a-f-]*$' } as const;
+
+export function registerOrganizationRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get(
+    '/api/v1/organization',
+    { config: { access: 'member' }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
+    async (request) => organizationView(requireAuth(request.auth).organization),
+  );
+
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy } } }>(
+    '/api/v1/organization',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'Change the organization’s name or brand (the issuer shown in authenticator apps).',
+        body: objectSchema({
+          name: textField(100),
+          brandName: { anyOf: [textField(100), { type: 'null' }] },
+          twoFactor: objectSchema({ recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'], description: 'R6' } }),
+        }),
+        response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const changes: OrganizationChanges = {};
+      if (request.body.name !== undefined) changes.name = request.body.name.trim();
+      if (request.body.brandName !== undefined) changes.brandName = request.body.brandName?.trim() || null;
+      if (request.body.twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = request.body.twoFactor.recoveryCodePolicy;
+      if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
+      const result = await updateOrganizationSettings(context, requireAuth(request.auth), changes, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return organizationView(result.organization);
+    },
+  );
+
+  app.get<{ Querystring: { q?: string; cursor?: string } }>(
+    '/api/v1/organization/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'The users grid (M1): members with their two-factor status and last sign-in.',
+        querystring: objectSchema({ q: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F]*$' }, cursor: cursorField }),
+        response: { 200: objectSchema({ users: { type: 'array', items: memberRowSchema }, nextCursor: { type: ['string', 'null'] } }, ['users', 'nextCursor']), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const auth = requireAuth(request.auth);
+      const page = await listMembers(context, auth, { search: request.query.q?.trim() || undefined, cursor: request.query.cursor || undefined, limit: pageSize });
+      return { users: page.items.map((u) => memberRowView(u, auth.organization)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post<{ Body: { email: string; name: string; role: Role; twoFactorRequired?: boolean } }>(
+    '/api/v1/organization/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'Invite a teammate by e-mail with a role (A6).',
+        body: objectSchema({ email: emailField, name: nameField, role: roleField, twoFactorRequired: { type: 'boolean', default: false } }, ['email', 'name', 'role']),
+        response: { 201: objectSchema({ invitation: invitationSchema }, ['invitation']), ...problemResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const invalid = validateEmail(request.body.email);
+      if (invalid) return sendProblem(reply, invalid);
+      const name = request.body.name.trim();
+      if (name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
+      const result = await inviteMember(context, requireAuth(request.auth), { ...request.body, name, twoFactorRequired: request.body.twoFactorRequired ?? false }, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(201).send({ invitation: invitationView(result.invitation) });
+    },
+  );
+
+  app.get(
+    '/api/v1/organization/invitations',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['organization'], summary: 'Invitations not yet accepted.', response: { 200: objectSchema({ invitations: { type: 'array', items: invitationSchema } }, ['invitations']), ...problemResponses(401, 403) } },
+    },
+    async (request) => ({ invitations: (await listInvitations(context, requireAuth(request.auth))).map(invitationView) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/organization/invitations/:id',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['organization'], summary: 'Revoke an invitation; its link stops working.', params: objectSchema({ id: idField }, ['id']), response: { 204: noContent, ...problemResponses(400, 401, 403, 404) } },
+    },
+    async (request, reply) => {
+      const result = await revokeInvitation(context, requireAuth(request.auth), request.params.id, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { userId?: string; type?: string; cursor?: string } }>(
+    '/api/v1/organization/audit-events',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'Security events of the organization, newest first (M5).',
+        querystring: objectSchema({ userId: idField, type: { type: 'string', maxLength: 100, pattern: '^[a-z0-9_.]*$' }, cursor: cursorField }),
+        response: { 200: objectSchema({ events: { type: 'array', items: auditEventSchema }, nextCursor: { type: ['string', 'null'] } }, ['events', 'nextCursor']), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const page = await listOrganizationAuditEvents(context, requireAuth(request.auth), { userId: request.query.userId, type: request.query.type || undefined, cursor: request.query.cursor || undefined, limit: pageSize });
+      return { events: page.items.map(auditEventView), nextCursor: page.nextCursor };
+    },
+  );
+}

@@ -1,0 +1,40 @@
+// Health, the OpenAPI document and the development mailbox.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { AppContext } from '../../services/context.js';
+import { objectSchema } from '../schemas.js';
+
+export function registerSystemRoutes(app: FastifyInstance, context: AppContext): void {
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness and database reachability.', response: { 200: objectSchema({ status: { type: 'string' } }, ['status']) } } },
+    async () => {
+      await sql`select 1`.execute(context.db);
+      return { status: 'ok' };
+    },
+  );
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const mailbox = context.mailer.mailbox;
+  if (!mailbox) return;
+  app.get(
+    '/api/dev/mailbox',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['development'],
+        summary: 'Messages sent while no SMTP server is configured (absent in production).',
+        response: {
+          200: objectSchema({
+            messages: {
+              type: 'array',
+              items: objectSchema({ id: { type: 'integer' }, to: { type: 'string' }, subject: { type: 'string' }, text: { type: 'string' }, html: { type: 'string' }, sentAt: { type: 'string' } }, ['id', 'to', 'subject', 'text', 'html', 'sentAt']),
+            },
+          }, ['messages']),
+        },
+      },
+    },
+    async () => ({ messages: mailbox.list() }),
+  );
+}

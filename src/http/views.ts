@@ -1,0 +1,153 @@
+// What the API shows of stored rows, with the matching response schemas. Secrets (password
+// hashes, token hashes) have no place here, and the schemas drop anything not listed.
+import { twoFactorRequiredBy } from '../core/policy.js';
+import type { AuditEvent, Invitation, Organization, Session, User } from '../store/schema.js';
+import type { UserWithFactors } from '../store/users.js';
+import { requiredActionsOf, type Authenticated } from '../services/sessions.js';
+import { idField, roleField, timeField } from './schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export const userSchema = {
+  type: 'object',
+  properties: { id: idField, email: { type: 'string' }, name: { type: 'string' }, role: roleField, emailVerified: { type: 'boolean' }, createdAt: timeField },
+  required: ['id', 'email', 'name', 'role', 'emailVerified', 'createdAt'],
+} as const;
+
+export function userView(user: User) {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, emailVerified: user.emailVerifiedAt !== null, createdAt: iso(user.createdAt) };
+}
+
+export const organizationSchema = {
+  type: 'object',
+  properties: {
+    id: idField,
+    name: { type: 'string' },
+    brandName: { type: ['string', 'null'] },
+    twoFactor: {
+      type: 'object',
+      properties: {
+        requirement: { type: 'string', enum: ['optional', 'required'] },
+        requiredFrom: { type: ['string', 'null'], format: 'date-time' },
+        recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'] },
+      },
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy'],
+    },
+  },
+  required: ['id', 'name', 'brandName', 'twoFactor'],
+} as const;
+
+export function organizationView(organization: Organization) {
+  return {
+    id: organization.id,
+    name: organization.name,
+    brandName: organization.brandName,
+    twoFactor: {
+      requirement: organization.twoFactorRequirement,
+      requiredFrom: isoOrNull(organization.twoFactorRequiredFrom),
+      recoveryCodePolicy: organization.recoveryCodePolicy,
+    },
+  };
+}
+
+export const sessionStateSchema = {
+  type: 'object',
+  properties: {
+    user: userSchema,
+    organization: organizationSchema,
+    requiredActions: { type: 'array', items: { type: 'object', properties: { action: { type: 'string' }, blocking: { type: 'boolean' } }, required: ['action', 'blocking'] } },
+  },
+  required: ['user', 'organization', 'requiredActions'],
+} as const;
+
+export function sessionStateView(auth: Authenticated) {
+  return { user: userView(auth.user), organization: organizationView(auth.organization), requiredActions: requiredActionsOf(auth) };
+}
+
+export const sessionListItemSchema = {
+  type: 'object',
+  properties: { id: idField, current: { type: 'boolean' }, createdAt: timeField, lastSeenAt: timeField, ip: { type: ['string', 'null'] }, userAgent: { type: ['string', 'null'] } },
+  required: ['id', 'current', 'createdAt', 'lastSeenAt', 'ip', 'userAgent'],
+} as const;
+
+export function sessionListItemView(session: Session, currentSessionId: string) {
+  return { id: session.id, current: session.id === currentSessionId, createdAt: iso(session.createdAt), lastSeenAt: iso(session.lastSeenAt), ip: session.ip, userAgent: session.userAgent };
+}
+
+export const memberRowSchema = {
+  type: 'object',
+  properties: {
+    id: idField,
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: roleField,
+    twoFactor: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['on', 'off'] }, required: { type: 'boolean' }, requiredBy: { type: ['string', 'null'], enum: ['organization', 'member', null] } },
+      required: ['status', 'required', 'requiredBy'],
+    },
+    lastLogin: {
+      type: ['object', 'null'],
+      properties: { at: timeField, withTwoFactor: { type: 'boolean' } },
+      required: ['at', 'withTwoFactor'],
+    },
+  },
+  required: ['id', 'email', 'name', 'role', 'twoFactor', 'lastLogin'],
+} as const;
+
+export function memberRowView(user: UserWithFactors, organization: Organization) {
+  const requiredBy = twoFactorRequiredBy({ organizationRequirement: organization.twoFactorRequirement, memberRequired: user.twoFactorRequired === 1 });
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy },
+    lastLogin: user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' },
+  };
+}
+
+export const invitationSchema = {
+  type: 'object',
+  properties: { id: idField, email: { type: 'string' }, name: { type: 'string' }, role: roleField, twoFactorRequired: { type: 'boolean' }, createdAt: timeField, expiresAt: timeField },
+  required: ['id', 'email', 'name', 'role', 'twoFactorRequired', 'createdAt', 'expiresAt'],
+} as const;
+
+export function invitationView(invitation: Invitation) {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    name: invitation.name,
+    role: invitation.role,
+    twoFactorRequired: invitation.twoFactorRequired === 1,
+    createdAt: iso(invitation.createdAt),
+    expiresAt: iso(invitation.expiresAt),
+  };
+}
+
+export const auditEventSchema = {
+  type: 'object',
+  properties: {
+    id: idField,
+    type: { type: 'string' },
+    actor: { type: 'object', properties: { type: { type: 'string' }, userId: { type: ['string', 'null'] } }, required: ['type', 'userId'] },
+    userId: { type: ['string', 'null'], description: 'The member the event is about.' },
+    ip: { type: ['string', 'null'] },
+    createdAt: timeField,
+    details: { type: 'object', additionalProperties: true },
+  },
+  required: ['id', 'type', 'actor', 'userId', 'ip', 'createdAt', 'details'],
+} as const;
+
+export function auditEventView(event: AuditEvent) {
+  return {
+    id: event.id,
+    type: event.type,
+    actor: { type: event.actorType, userId: event.actorUserId },
+    userId: event.targetUserId,
+    ip: event.ip,
+    createdAt: iso(event.createdAt),
+    details: JSON.parse(event.details) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,75 @@
+// Delivery of e-mail after the database has committed. A failed send is logged and never undoes
+// the change that caused it. Without SMTP_URL, messages land in the development mailbox.
+import nodemailer from 'nodemailer';
+import type { MailMessage } from './templates.js';
+
+export interface MailLogger {
+  info(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface StoredMail extends MailMessage {
+  id: number;
+  sentAt: string;
+}
+
+/** The last messages sent in development, newest first, for the /dev/mailbox page. */
+export class DevMailbox {
+  private readonly messages: StoredMail[] = [];
+  private nextId = 1;
+  constructor(private readonly capacity = 200) {}
+
+  add(message: MailMessage, sentAt: Date): void {
+    this.messages.unshift({ ...message, id: this.nextId++, sentAt: sentAt.toISOString() });
+    this.messages.length = Math.min(this.messages.length, this.capacity);
+  }
+
+  list(): readonly StoredMail[] {
+    return this.messages;
+  }
+}
+
+export interface Mailer {
+  /** Queues the message; returns at once. Call only after the transaction has committed. */
+  send(message: MailMessage): void;
+  /** Resolves once every queued message has been handed over (tests, shutdown). */
+  flush(): Promise<void>;
+  readonly mailbox: DevMailbox | undefined;
+  close(): void;
+}
+
+export function createMailer(options: { smtpUrl: string | undefined; from: string; isProduction: boolean; logger: MailLogger }): Mailer {
+  const pending = new Set<Promise<void>>();
+  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
+  const mailbox = transport || options.isProduction ? undefined : new DevMailbox();
+
+  async function deliver(message: MailMessage): Promise<void> {
+    if (transport) {
+      await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      options.logger.info({ to: message.to, subject: message.subject }, 'mail sent');
+      return;
+    }
+    mailbox?.add(message, new Date());
+    // E-mailed links carry secrets; only a development server writes the body to its log.
+    const shown = options.isProduction ? { to: message.to, subject: message.subject } : { to: message.to, subject: message.subject, text: message.text };
+    options.logger.info(shown, options.isProduction ? 'mail not sent: SMTP_URL is not set' : 'mail (development mailbox)');
+  }
+
+  return {
+    send(message) {
+      const delivery = deliver(message)
+        .catch((error: unknown) => {
+          options.logger.error({ to: message.to, subject: message.subject, err: error instanceof Error ? error.message : String(error) }, 'mail delivery failed');
+        })
+        .finally(() => pending.delete(delivery));
+      pending.add(delivery);
+    },
+    async flush() {
+      await Promise.all([...pending]);
+    },
+    mailbox,
+    close() {
+      transport?.close();
+    },
+  };
+}

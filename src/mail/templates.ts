@@ -1,0 +1,108 @@
+// Plain-text and simple HTML bodies for every message Tessera sends. Each builder is pure.
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+interface Body {
+  greeting: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  footer?: string;
+}
+
+function render(to: string, subject: string, body: Body): MailMessage {
+  const textParts = [body.greeting, '', ...body.paragraphs.flatMap((p) => [p, ''])];
+  if (body.action) textParts.push(`${body.action.label}: ${body.action.url}`, '');
+  if (body.footer) textParts.push(body.footer);
+  const htmlParts = [`<p>${escapeHtml(body.greeting)}</p>`, ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)];
+  if (body.action) {
+    htmlParts.push(`<p><a href="${escapeHtml(body.action.url)}">${escapeHtml(body.action.label)}</a></p>`);
+    htmlParts.push(`<p>Or paste this address into your browser: ${escapeHtml(body.action.url)}</p>`);
+  }
+  if (body.footer) htmlParts.push(`<p><small>${escapeHtml(body.footer)}</small></p>`);
+  return { to, subject, text: textParts.join('\n').trim() + '\n', html: `<!doctype html><html><body>${htmlParts.join('\n')}</body></html>` };
+}
+
+const ignoreIfNotYou = 'If you did not ask for this, you can ignore this message.';
+
+export function verifyEmailMessage(to: string, name: string, link: string): MailMessage {
+  return render(to, 'Verify your e-mail address', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['Please confirm that this is your e-mail address. The link is valid for 24 hours.'],
+    action: { label: 'Verify e-mail address', url: link },
+    footer: ignoreIfNotYou,
+  });
+}
+
+export function passwordResetMessage(to: string, name: string, link: string): MailMessage {
+  return render(to, 'Reset your password', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['Someone asked to reset the password of your account. The link works once and for one hour.', 'Resetting your password does not turn off two-factor authentication.'],
+    action: { label: 'Choose a new password', url: link },
+    footer: ignoreIfNotYou,
+  });
+}
+
+export function invitationMessage(to: string, inviterName: string, organizationName: string, link: string): MailMessage {
+  return render(to, `${inviterName} invited you to ${organizationName}`, {
+    greeting: 'Hello,',
+    paragraphs: [`${inviterName} invited you to join ${organizationName}. Set your password to accept. The invitation is valid for 7 days.`],
+    action: { label: 'Accept the invitation', url: link },
+    footer: ignoreIfNotYou,
+  });
+}
+
+export function passwordChangedMessage(to: string, name: string): MailMessage {
+  return render(to, 'Your password was changed', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['The password of your account was just changed, and your other sessions were signed out.', 'If this was not you, reset your password now and tell your administrator.'],
+  });
+}
+
+export function twoFactorEnabledMessage(to: string, name: string): MailMessage {
+  return render(to, 'Two-factor authentication is on', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['Two-factor authentication was turned on for your account. From now on, signing in asks for a code from your authenticator app or one of your recovery codes.', 'Keep your recovery codes somewhere safe.'],
+    footer: 'If this was not you, reset your password and tell your administrator.',
+  });
+}
+
+export function twoFactorDisabledMessage(to: string, name: string): MailMessage {
+  return render(to, 'Two-factor authentication is off', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['Two-factor authentication was turned off for your account. Signing in now needs only your password.'],
+    footer: 'If this was not you, reset your password and tell your administrator.',
+  });
+}
+
+export function recoveryCodesRegeneratedMessage(to: string, name: string): MailMessage {
+  return render(to, 'New recovery codes', {
+    greeting: `Hello ${name},`,
+    paragraphs: ['A new set of recovery codes was generated for your account. The previous codes no longer work.'],
+    footer: 'If this was not you, reset your password and tell your administrator.',
+  });
+}
+
+export function recoveryCodeUsedMessage(to: string, name: string, remaining: number): MailMessage {
+  const left = remaining === 1 ? '1 recovery code remains' : `${remaining} recovery codes remain`;
+  return render(to, 'A recovery code was used to sign in', {
+    greeting: `Hello ${name},`,
+    paragraphs: [`Someone signed in to your account with one of your recovery codes. ${left}.`, remaining === 0 ? 'Generate a new set in your security settings.' : 'You can generate a new set in your security settings at any time.'],
+    footer: 'If this was not you, reset your password and tell your administrator.',
+  });
+}
+
+export function secondFactorLockedMessage(to: string, name: string, lockedUntil: Date): MailMessage {
+  return render(to, 'Sign-in paused after wrong codes', {
+    greeting: `Hello ${name},`,
+    paragraphs: [`There were 10 wrong two-factor codes in a row for your account, so signing in is paused until ${lockedUntil.toUTCString()}.`, 'Someone may know your password: if these attempts were not yours, change your password now.'],
+  });
+}

@@ -1,0 +1,62 @@
+// Every security-relevant change writes its event inside the same transaction as the change.
+import type { Kysely } from 'kysely';
+import { newId } from '../core/ids.js';
+import { insertAuditEvent } from '../store/audit-events.js';
+import type { ActorType, Database } from '../store/schema.js';
+import type { AppContext, RequestOrigin } from './context.js';
+
+export const auditEventTypes = [
+  'organization.created',
+  'organization.updated',
+  'user.signed_up',
+  'user.email_verified',
+  'user.signed_in',
+  'user.sign_in_failed',
+  'user.signed_out',
+  'user.reauthenticated',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.password_changed',
+  'user.profile_updated',
+  'session.revoked',
+  'invitation.created',
+  'invitation.revoked',
+  'invitation.accepted',
+  'two_factor.enabled',
+  'two_factor.authenticator_replaced',
+  'two_factor.disabled',
+  'two_factor.recovery_codes_regenerated',
+  'two_factor.recovery_code_used',
+  'two_factor.code_rejected',
+  'two_factor.locked',
+] as const;
+
+export type AuditEventType = (typeof auditEventTypes)[number];
+
+export interface AuditEntry {
+  organizationId: string | null;
+  type: AuditEventType;
+  actor: { type: ActorType; userId: string | null };
+  targetUserId: string | null;
+  origin: RequestOrigin | null;
+  details?: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Kysely<Database>, context: AppContext, entry: AuditEntry): Promise<void> {
+  const createdAt = context.clock.now().getTime();
+  await insertAuditEvent(db, {
+    id: newId(createdAt, context.random),
+    organizationId: entry.organizationId,
+    actorType: entry.actor.type,
+    actorUserId: entry.actor.userId,
+    type: entry.type,
+    targetUserId: entry.targetUserId,
+    ip: entry.origin?.ip ?? null,
+    createdAt,
+    details: entry.details ?? {},
+  });
+}
+
+export function memberActor(userId: string): AuditEntry['actor'] {
+  return { type: 'member', userId };
+}

@@ -1,0 +1,41 @@
+// A1: the address is verified by an e-mailed single-use link (24 hours).
+import type { Kysely } from 'kysely';
+import { newId } from '../core/ids.js';
+import { verifyEmailMessage } from '../mail/templates.js';
+import { hashToken, newOpaqueToken } from '../security/tokens.js';
+import { consumeEmailToken, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
+import type { Database } from '../store/schema.js';
+import { findUserById, markEmailVerified } from '../store/users.js';
+import { memberActor, recordAudit } from './audit.js';
+import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import type { Authenticated } from './sessions.js';
+
+const verificationLifetimeInMs = 24 * 60 * 60 * 1000;
+
+/** Stores a new verification token (retiring older ones) and returns the link to e-mail. */
+export async function issueVerificationLink(db: Kysely<Database>, context: AppContext, userId: string): Promise<string> {
+  const now = nowInMs(context);
+  const token = newOpaqueToken();
+  await retireEmailTokens(db, userId, 'verify_email', now);
+  await insertEmailToken(db, { id: newId(now, context.random), tokenHash: hashToken(token), purpose: 'verify_email', userId, createdAt: now, expiresAt: now + verificationLifetimeInMs });
+  return linkWithToken(context, '/verify-email', token);
+}
+
+export async function resendVerification(context: AppContext, auth: Authenticated): Promise<Outcome> {
+  if (auth.user.emailVerifiedAt !== null) return { ok: true };
+  const link = await context.db.transaction().execute((trx) => issueVerificationLink(trx, context, auth.user.id));
+  context.mailer.send(verifyEmailMessage(auth.user.email, auth.user.name, link));
+  return { ok: true };
+}
+
+export async function verifyEmail(context: AppContext, token: string, origin: RequestOrigin): Promise<Outcome> {
+  const now = nowInMs(context);
+  return context.db.transaction().execute(async (trx) => {
+    const userId = await consumeEmailToken(trx, hashToken(token), 'verify_email', now);
+    const user = userId ? await findUserById(trx, userId) : undefined;
+    if (!user) return fail('invalid_token');
+    await markEmailVerified(trx, user.id, now);
+    await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.email_verified', actor: memberActor(user.id), targetUserId: user.id, origin });
+    return { ok: true } as const;
+  });
+}

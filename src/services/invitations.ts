@@ -1,0 +1,137 @@
+// A6: administrators invite teammates by e-mail with a role; the invitee sets a password through
+// the link (7 days, single use) and is signed in.
+import { normaliseEmail } from '../core/email-address.js';
+import { newId } from '../core/ids.js';
+import type { Role } from '../core/roles.js';
+import { invitationMessage } from '../mail/templates.js';
+import { hashToken, newOpaqueToken } from '../security/tokens.js';
+import { isUniqueViolation } from '../store/errors.js';
+import { deleteOpenInvitation, deleteOpenInvitationsForEmail, findOpenInvitationByTokenHash, insertInvitation, listOpenInvitations, markInvitationAccepted } from '../store/invitations.js';
+import { findOrganizationById } from '../store/organizations.js';
+import type { Invitation, Organization } from '../store/schema.js';
+import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
+import { memberActor, recordAudit } from './audit.js';
+import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { startSession, type Authenticated, type StartedSession } from './sessions.js';
+import { validateNewPassword } from './validation.js';
+
+const invitationLifetimeInMs = 7 * 24 * 60 * 60 * 1000;
+const emailTaken = fail('email_taken', { fieldErrors: [{ field: 'email', message: 'Someone with this e-mail address already has an account.' }] });
+
+export interface InvitationInput {
+  email: string;
+  name: string;
+  role: Role;
+  twoFactorRequired: boolean;
+}
+
+export async function inviteMember(context: AppContext, admin: Authenticated, input: InvitationInput, origin: RequestOrigin): Promise<Outcome<{ invitation: Invitation }>> {
+  const emailNormalized = normaliseEmail(input.email);
+  if (await isEmailRegistered(context.db, emailNormalized)) return emailTaken;
+  const now = nowInMs(context);
+  const token = newOpaqueToken();
+  const invitation: Invitation = {
+    id: newId(now, context.random),
+    organizationId: admin.organization.id,
+    email: input.email.trim(),
+    emailNormalized,
+    name: input.name,
+    role: input.role,
+    twoFactorRequired: input.twoFactorRequired ? 1 : 0,
+    invitedByUserId: admin.user.id,
+    tokenHash: hashToken(token),
+    createdAt: now,
+    expiresAt: now + invitationLifetimeInMs,
+    acceptedAt: null,
+    acceptedUserId: null,
+  };
+  await context.db.transaction().execute(async (trx) => {
+    // Inviting the same address again replaces the earlier invitation and its link.
+    await deleteOpenInvitationsForEmail(trx, admin.organization.id, emailNormalized);
+    await insertInvitation(trx, invitation);
+    await recordAudit(trx, context, {
+      organizationId: admin.organization.id,
+      type: 'invitation.created',
+      actor: memberActor(admin.user.id),
+      targetUserId: null,
+      origin,
+      details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, twoFactorRequired: input.twoFactorRequired },
+    });
+  });
+  const link = linkWithToken(context, '/accept-invitation', token);
+  context.mailer.send(invitationMessage(invitation.email, admin.user.name, admin.organization.brandName ?? admin.organization.name, link));
+  return { ok: true, invitation };
+}
+
+export async function listInvitations(context: AppContext, admin: Authenticated): Promise<Invitation[]> {
+  return listOpenInvitations(context.db, admin.organization.id, nowInMs(context));
+}
+
+export async function revokeInvitation(context: AppContext, admin: Authenticated, invitationId: string, origin: RequestOrigin): Promise<Outcome> {
+  const revoked = await context.db.transaction().execute(async (trx) => {
+    const deleted = await deleteOpenInvitation(trx, admin.organization.id, invitationId);
+    if (deleted) {
+      await recordAudit(trx, context, { organizationId: admin.organization.id, type: 'invitation.revoked', actor: memberActor(admin.user.id), targetUserId: null, origin, details: { invitationId, email: deleted.email } });
+    }
+    return deleted !== undefined;
+  });
+  return revoked ? { ok: true } : fail('not_found');
+}
+
+export async function previewInvitation(context: AppContext, token: string): Promise<Outcome<{ invitation: Invitation; organization: Organization }>> {
+  const invitation = await findOpenInvitationByTokenHash(context.db, hashToken(token), nowInMs(context));
+  const organization = invitation ? await findOrganizationById(context.db, invitation.organizationId) : undefined;
+  if (!invitation || !organization) return fail('invalid_token');
+  return { ok: true, invitation, organization };
+}
+
+class InvitationNoLongerOpen extends Error {}
+
+export interface AcceptInput {
+  token: string;
+  name: string;
+  password: string;
+}
+
+export async function acceptInvitation(context: AppContext, input: AcceptInput, origin: RequestOrigin): Promise<Outcome<{ session: StartedSession }>> {
+  const passwordProblem = validateNewPassword(input.password);
+  if (passwordProblem) return passwordProblem;
+  const now = nowInMs(context);
+  const invitation = await findOpenInvitationByTokenHash(context.db, hashToken(input.token), now);
+  if (!invitation) return fail('invalid_token');
+  if (await isEmailRegistered(context.db, invitation.emailNormalized)) return emailTaken;
+  const passwordHash = await context.passwords.hash(input.password);
+  const userId = newId(now, context.random);
+  try {
+    const session = await context.db.transaction().execute(async (trx) => {
+      await insertUser(trx, {
+        id: userId,
+        organizationId: invitation.organizationId,
+        email: invitation.email,
+        emailNormalized: invitation.emailNormalized,
+        name: input.name,
+        role: invitation.role,
+        passwordHash,
+        // The link reached this mailbox, which verifies the address.
+        emailVerifiedAt: now,
+        twoFactorRequired: invitation.twoFactorRequired,
+        createdAt: now,
+        lastLoginAt: null,
+        lastLoginMethod: null,
+      });
+      // Revoked or accepted meanwhile: throwing rolls the new member back with it.
+      if (!(await markInvitationAccepted(trx, invitation.id, userId, now))) throw new InvitationNoLongerOpen();
+      await recordLogin(trx, userId, now, 'password');
+      const actor = memberActor(userId);
+      await recordAudit(trx, context, { organizationId: invitation.organizationId, type: 'invitation.accepted', actor, targetUserId: userId, origin, details: { invitationId: invitation.id, role: invitation.role } });
+      const started = await startSession(trx, context, userId, origin);
+      await recordAudit(trx, context, { organizationId: invitation.organizationId, type: 'user.signed_in', actor, targetUserId: userId, origin, details: { method: 'password', secondFactor: null } });
+      return started;
+    });
+    return { ok: true, session };
+  } catch (error) {
+    if (error instanceof InvitationNoLongerOpen) return fail('invalid_token');
+    if (isUniqueViolation(error)) return emailTaken;
+    throw error;
+  }
+}

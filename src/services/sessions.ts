@@ -1,0 +1,57 @@
+// A3: opaque session tokens, stored as SHA-256 only, with idle and absolute expiry.
+import type { Kysely } from 'kysely';
+import { newId } from '../core/ids.js';
+import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
+import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
+import { hashToken, newOpaqueToken } from '../security/tokens.js';
+import { deleteSession, insertSession, touchSession } from '../store/sessions.js';
+import type { Database } from '../store/schema.js';
+import type { SessionRecord } from '../store/session-lookup.js';
+import type { AppContext, RequestOrigin } from './context.js';
+
+export interface StartedSession {
+  sessionId: string;
+  token: string;
+}
+
+/** Issues a fresh session (a new token after every completed sign-in step). */
+export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin): Promise<StartedSession> {
+  const now = context.clock.now().getTime();
+  const token = newOpaqueToken();
+  const sessionId = newId(now, context.random);
+  await insertSession(db, {
+    id: sessionId,
+    tokenHash: hashToken(token),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    // Signing in with the password confirms it (A5).
+    reauthenticatedAt: now,
+    ip: origin.ip,
+    userAgent: origin.userAgent?.slice(0, 512) ?? null,
+  });
+  return { sessionId, token };
+}
+
+/** The signed-in member of a request, with their session and organization. */
+export type Authenticated = SessionRecord;
+
+/** Finds the signed-in member for a cookie token; undefined when missing, unknown or expired. */
+export async function resolveSession(context: AppContext, token: string): Promise<Authenticated | undefined> {
+  const found = await context.sessionLookup.findByTokenHash(hashToken(token));
+  if (!found) return undefined;
+  const now = context.clock.now().getTime();
+  if (!checkSessionValidity(found.session, now, context.config.sessionLifetime).ok) {
+    await deleteSession(context.db, found.session.id);
+    return undefined;
+  }
+  if (shouldRefreshLastSeen(found.session.lastSeenAt, now)) {
+    await touchSession(context.db, found.session.id, now);
+    found.session.lastSeenAt = now;
+  }
+  return found;
+}
+
+export function requiredActionsOf(auth: Authenticated): RequiredAction[] {
+  return computeRequiredActions({ mustRegenerateRecoveryCodes: auth.user.recoveryCodesRegenerationRequired === 1 });
+}

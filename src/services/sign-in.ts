@@ -1,0 +1,48 @@
+// A2: sign-in with e-mail and password. Unknown e-mail and wrong password answer alike.
+// Members with a second factor get a challenge and nothing else (L1).
+import { normaliseEmail } from '../core/email-address.js';
+import { findUserByEmail, recordLogin } from '../store/users.js';
+import { deleteSession } from '../store/sessions.js';
+import { hasTotpCredential } from '../store/totp.js';
+import { memberActor, recordAudit } from './audit.js';
+import { nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { verifyPasswordGuarded } from './password-check.js';
+import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
+import { startSession, type StartedSession } from './sessions.js';
+
+export interface SignInInput {
+  email: string;
+  password: string;
+}
+
+export type SignInResult = Outcome<
+  | { status: 'signed_in'; session: StartedSession }
+  | { status: 'two_factor_required'; methods: Array<'totp' | 'recovery_code'>; challenge: IssuedChallenge }
+>;
+
+export async function signIn(context: AppContext, input: SignInInput, origin: RequestOrigin, previousSessionId?: string): Promise<SignInResult> {
+  const emailNormalized = normaliseEmail(input.email);
+  const user = await findUserByEmail(context.db, emailNormalized);
+  const check = await verifyPasswordGuarded(context, emailNormalized, user, input.password, origin);
+  if (!check.ok) {
+    if (user && check.code === 'invalid_credentials') {
+      await recordAudit(context.db, context, { organizationId: user.organizationId, type: 'user.sign_in_failed', actor: { type: 'anonymous', userId: null }, targetUserId: user.id, origin, details: { reason: 'wrong_password' } });
+    }
+    return check;
+  }
+  const member = user!;
+  const now = nowInMs(context);
+  if (await hasTotpCredential(context.db, member.id)) {
+    const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
+    return { ok: true, status: 'two_factor_required', methods: ['totp', 'recovery_code'], challenge };
+  }
+  const session = await context.db.transaction().execute(async (trx) => {
+    // A3: signing in replaces whatever session this browser had.
+    if (previousSessionId) await deleteSession(trx, previousSessionId);
+    const started = await startSession(trx, context, member.id, origin);
+    await recordLogin(trx, member.id, now, 'password');
+    await recordAudit(trx, context, { organizationId: member.organizationId, type: 'user.signed_in', actor: memberActor(member.id), targetUserId: member.id, origin, details: { method: 'password', secondFactor: null } });
+    return started;
+  });
+  return { ok: true, status: 'signed_in', session };
+}

@@ -1,0 +1,113 @@
+// A member's own two-factor settings: status, authenticator setup (T1–T6), recovery codes
+// (R3, R5) and turning it off (D1), each e-mailing the member (D2).
+import QRCode from 'qrcode';
+import { encodeBase32 } from '../core/base32.js';
+import { twoFactorRequiredBy } from '../core/policy.js';
+import { classifySubmittedCode, enrollmentLifetimeInMs } from '../core/second-factor.js';
+import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
+import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
+import { nodeHmac } from '../security/hmac.js';
+import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
+import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
+import { memberActor, recordAudit } from './audit.js';
+import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
+import { openTotpSecret, useSecondFactorCode } from './second-factor-codes.js';
+import type { Authenticated } from './sessions.js';
+
+const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  required: boolean;
+  methods: Array<'totp'>;
+  recoveryCodes: { remaining: number; total: number };
+}
+
+export async function readTwoFactorStatus(context: AppContext, auth: Authenticated): Promise<TwoFactorStatus> {
+  const hasTotp = await hasTotpCredential(context.db, auth.user.id);
+  const required = twoFactorRequiredBy({ organizationRequirement: auth.organization.twoFactorRequirement, memberRequired: auth.user.twoFactorRequired === 1 }) !== null;
+  return { enabled: hasTotp, required, methods: hasTotp ? ['totp'] : [], recoveryCodes: await countUnusedRecoveryCodes(context.db, auth.user.id) };
+}
+
+export interface StartedEnrollment {
+  secret: string;
+  otpauthUri: string;
+  qrCodeSvg: string;
+  expiresAt: number;
+}
+
+/** T1–T3: a new secret, sealed at rest, pending until confirmed; replaces any pending one. */
+export async function startTotpEnrollment(context: AppContext, auth: Authenticated): Promise<Outcome<{ enrollment: StartedEnrollment }>> {
+  if (auth.user.emailVerifiedAt === null) return fail('email_not_verified', { detail: 'Verify your e-mail address before turning on two-factor authentication.' });
+  const now = nowInMs(context);
+  const secret = encodeBase32(context.random.bytes(totpSecretLengthInBytes));
+  const expiresAt = now + enrollmentLifetimeInMs;
+  await savePendingEnrollment(context.db, { userId: auth.user.id, secretSealed: context.secretBox.seal(secret), createdAt: now, expiresAt });
+  const otpauthUri = buildTotpKeyUri({ issuer: auth.organization.brandName ?? auth.organization.name, accountName: auth.user.email, secretBase32: secret });
+  const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { ok: true, enrollment: { secret, otpauthUri, qrCodeSvg, expiresAt } };
+}
+
+/** T4–T6: a valid current code activates the pending secret and returns a new set of recovery codes. */
+export async function confirmTotpEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ recoveryCodes: string[] }>> {
+  const now = nowInMs(context);
+  const pending = await findPendingEnrollment(context.db, auth.user.id, now);
+  if (!pending) return fail('not_found', { detail: 'There is no setup in progress, or it expired. Start again.' });
+  const compact = code.replace(/\s/g, '');
+  const check = verifyTotp(nodeHmac, openTotpSecret(context, pending.secretSealed), compact, now, auth.user.totpLastAcceptedStep);
+  if (!check.ok) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct. Enter the current code from your app.' }] });
+  const wasEnabled = auth.hasTwoFactor;
+  const recoveryCodes = await context.db.transaction().execute(async (trx) => {
+    if (!(await takePendingEnrollment(trx, auth.user.id, pending.secretSealed))) return undefined;
+    if (!(await claimTotpStep(trx, auth.user.id, check.step))) return undefined;
+    await saveTotpCredential(trx, auth.user.id, pending.secretSealed, now);
+    const codes = await issueRecoveryCodes(trx, context, auth.user.id);
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: wasEnabled ? 'two_factor.authenticator_replaced' : 'two_factor.enabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { method: 'totp' } });
+    return codes;
+  });
+  if (!recoveryCodes) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
+  context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name));
+  return { ok: true, recoveryCodes };
+}
+
+/** R3: the codes with their use dates. */
+export async function showRecoveryCodes(context: AppContext, auth: Authenticated): Promise<Outcome<{ codes: DisplayedRecoveryCode[] }>> {
+  if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is off.' });
+  return { ok: true, codes: await readRecoveryCodes(context, auth.user.id) };
+}
+
+/** R5: a new set; the old codes stop working at once. Completes the deplete policy's required action. */
+export async function regenerateRecoveryCodes(context: AppContext, auth: Authenticated, origin: RequestOrigin): Promise<Outcome<{ codes: string[] }>> {
+  if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is off.' });
+  const codes = await context.db.transaction().execute(async (trx) => {
+    const issued = await issueRecoveryCodes(trx, context, auth.user.id);
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.recovery_codes_regenerated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
+    return issued;
+  });
+  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email, auth.user.name));
+  return { ok: true, codes };
+}
+
+/** D1: only when not required, with a current code; removes every factor and code. */
+export async function disableTwoFactor(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome> {
+  if (twoFactorRequiredBy({ organizationRequirement: auth.organization.twoFactorRequirement, memberRequired: auth.user.twoFactorRequired === 1 }) !== null) {
+    return fail('two_factor_required_by_policy', { detail: 'Your organization requires two-factor authentication, so it cannot be turned off.' });
+  }
+  if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is already off.' });
+  const submitted = classifySubmittedCode(code);
+  const invalid = fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
+  if (!submitted) return invalid;
+  const done = await context.db.transaction().execute(async (trx) => {
+    const used = await useSecondFactorCode(trx, context, auth.user, submitted);
+    if (!used.ok) return false;
+    await deleteTotpFactors(trx, auth.user.id);
+    await deleteRecoveryCodes(trx, auth.user.id);
+    await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });
+    return true;
+  });
+  if (!done) return invalid;
+  context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
+  return { ok: true };
+}
