@@ -1,0 +1,85 @@
+import { AppShell } from './components/AppShell';
+import { PageHeading } from './components/PageHeading';
+import { Redirect } from './components/Redirect';
+import { findRoute } from './routes';
+import { Link, safeNextPath, useLocation } from './router/router';
+import { useSessionState } from './session/session-context';
+
+const signedInHome = '/settings';
+
+export function App() {
+  const { state } = useSessionState();
+  const { pathname, searchParams } = useLocation();
+
+  if (state.status === 'loading') {
+    return (
+      <p className="centered-message muted" role="status">
+        Loading…
+      </p>
+    );
+  }
+  if (state.status === 'unavailable') {
+    return (
+      <div className="centered-message alert alert-error" role="alert">
+        <p>{state.message}</p>
+      </div>
+    );
+  }
+
+  const session = state.status === 'signed_in' ? state.session : null;
+  if (pathname === '/') return <Redirect to={session ? signedInHome : '/login'} />;
+
+  const route = findRoute(pathname);
+  if (route === undefined) {
+    return (
+      <AppShell session={session}>
+        <NotFound />
+      </AppShell>
+    );
+  }
+
+  switch (route.access) {
+    case 'guest':
+      if (session) return <Redirect to={safeNextPath(searchParams.get('next'), signedInHome)} />;
+      break;
+    case 'member':
+    case 'admin':
+      if (!session) return <Redirect to={`/login?next=${encodeURIComponent(pathname + window.location.search)}`} />;
+      if (route.access === 'admin' && session.user.role !== 'admin') {
+        return (
+          <AppShell session={session}>
+            <NotAllowed />
+          </AppShell>
+        );
+      }
+      break;
+    case 'public':
+      break;
+  }
+
+  return <AppShell session={session}>{route.render()}</AppShell>;
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <PageHeading>Page not found</PageHeading>
+      <p>There is nothing at this address.</p>
+      <p>
+        <Link to="/">Go to the start page</Link>
+      </p>
+    </div>
+  );
+}
+
+function NotAllowed() {
+  return (
+    <div className="page">
+      <PageHeading>Not available</PageHeading>
+      <p>Only administrators of your organization can open this page.</p>
+      <p>
+        <Link to={signedInHome}>Go to your settings</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { api } from './client';
+
+export type Role = 'admin' | 'member';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  emailVerified: boolean;
+}
+
+export interface SessionOrganization {
+  id: string;
+  name: string;
+  brandName: string | null;
+  twoFactor: {
+    requirement: 'optional' | 'required';
+    /** P6: when a requirement with a grace period takes effect. */
+    requiredFrom?: string | null;
+    recoveryCodePolicy: 'deplete' | 'replace';
+  };
+}
+
+export interface RequiredAction {
+  action: string;
+  blocking: boolean;
+}
+
+export interface Session {
+  user: SessionUser;
+  organization: SessionOrganization;
+  requiredActions: RequiredAction[];
+}
+
+export const fetchSession = () => api.get<Session>('/api/v1/session');
+
+export const signOut = () => api.post('/api/v1/auth/logout');
+
+export const resendVerificationEmail = () => api.post('/api/v1/auth/verify-email/resend');
+
+export const reauthenticate = (password: string) => api.post('/api/v1/auth/reauthenticate', { password });

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { describeProblem, toProblem } from '../api/client';
+import { signOut, type Session } from '../api/session';
+import { Link, navigate, useLocation } from '../router/router';
+import { useSessionState } from '../session/session-context';
+import { Logo } from './Logo';
+
+interface NavItem {
+  to: string;
+  label: string;
+  isVisible: (session: Session) => boolean;
+}
+
+const navItems: readonly NavItem[] = [
+  { to: '/settings', label: 'Settings', isVisible: () => true },
+  { to: '/admin/users', label: 'Users', isVisible: (session) => session.user.role === 'admin' },
+];
+
+export function AppHeader({ session }: { session: Session }) {
+  const { pathname } = useLocation();
+  const { refresh } = useSessionState();
+  const [isSigningOut, setSigningOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function handleSignOut() {
+    setSigningOut(true);
+    setError(null);
+    try {
+      await signOut();
+      await refresh();
+      navigate('/login');
+    } catch (caught) {
+      setError(describeProblem(toProblem(caught)));
+    } finally {
+      setSigningOut(false);
+    }
+  }
+
+  return (
+    <header className="app-header">
+      <div className="app-header-inner">
+        <Link to="/settings" className="brand">
+          <Logo />
+          <span>Tessera</span>
+        </Link>
+        <nav className="app-nav" aria-label="Main">
+          <ul>
+            {navItems
+              .filter((item) => item.isVisible(session))
+              .map((item) => (
+                <li key={item.to}>
+                  <Link to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <div className="app-user">
+          <span className="app-user-name">
+            <span className="visually-hidden">Signed in as </span>
+            {session.user.name}
+          </span>
+          <button type="button" className="button button-secondary button-small" onClick={handleSignOut} disabled={isSigningOut}>
+            {isSigningOut ? 'Signing out…' : 'Sign out'}
+          </button>
+        </div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,31 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { takePendingFocus } from '../router/router';
+
+interface PageHeadingProps {
+  children: ReactNode;
+  /** The document title; defaults to the heading when it is plain text. */
+  title?: string;
+}
+
+/**
+ * The page's <h1>. It names the browser tab and, after an in-app navigation, takes focus so
+ * screen-reader and keyboard users start at the top of the new page.
+ */
+export function PageHeading({ children, title }: PageHeadingProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const documentTitle = title ?? (typeof children === 'string' ? children : undefined);
+
+  useEffect(() => {
+    document.title = documentTitle ? `${documentTitle} · Tessera` : 'Tessera';
+  }, [documentTitle]);
+
+  useEffect(() => {
+    if (takePendingFocus()) headingRef.current?.focus();
+  }, []);
+
+  return (
+    <h1 ref={headingRef} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+}

@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import { describeProblem, toProblem } from '../api/client';
+import { resendVerificationEmail } from '../api/session';
+
+type ResendState = { kind: 'idle' } | { kind: 'sending' } | { kind: 'sent' } | { kind: 'failed'; message: string };
+
+/** "Resend verification e-mail" with its outcome announced next to it. */
+export function ResendVerificationButton({ email }: { email: string }) {
+  const [state, setState] = useState<ResendState>({ kind: 'idle' });
+
+  async function resend() {
+    setState({ kind: 'sending' });
+    try {
+      await resendVerificationEmail();
+      setState({ kind: 'sent' });
+    } catch (error) {
+      setState({ kind: 'failed', message: describeProblem(toProblem(error)) });
+    }
+  }
+
+  return (
+    <>
+      <button type="button" className="button button-secondary button-small" onClick={resend} disabled={state.kind === 'sending'}>
+        {state.kind === 'sending' ? 'Sending…' : 'Resend verification e-mail'}
+      </button>
+      <span role="status" className={state.kind === 'failed' ? 'field-error' : 'muted'}>
+        {state.kind === 'sent' && `We sent a new link to ${email}.`}
+        {state.kind === 'failed' && state.message}
+      </span>
+    </>
+  );
+}
