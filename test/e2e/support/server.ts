@@ -1,0 +1,110 @@
+// Starts the real Tessera server (`node bin/tessera.js serve`) on a free loopback port with a
+// fresh SQLite database, for end-to-end tests. Call stop() in afterAll.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const startupTimeoutInMs = 30_000;
+const stopTimeoutInMs = 5_000;
+
+export interface RunningServer {
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server wrote so far, for failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts a server of its own, or, when TESSERA_E2E_BASE_URL is set, uses the one already running
+ * there (handy while debugging the UI against `npm run dev:web`); stop() then leaves it alone.
+ */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const existing = process.env.TESSERA_E2E_BASE_URL;
+  if (existing) return { baseUrl: existing.replace(/\/+$/, ''), dataDir: '', output: () => '', stop: async () => {} };
+
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: join(dataDir, 'tessera.db'),
+    TESSERA_DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    ...options.env,
+  };
+  delete env.SMTP_URL;
+  delete env.TESSERA_SECRET_KEY;
+
+  const child = spawn(process.execPath, ['bin/tessera.js', 'serve'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(baseUrl, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, dataDir, output: () => output, stop };
+}
+
+/** Asks the kernel for a free port on 127.0.0.1, then releases it for the server to take. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      if (address === null || typeof address === 'string') {
+        probe.close();
+        reject(new Error('Could not read the probe port.'));
+        return;
+      }
+      probe.close(() => resolve(address.port));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + startupTimeoutInMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await delay(200);
+  }
+  throw new Error(`The server did not answer /healthz within ${startupTimeoutInMs / 1000} s:\n${output()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutInMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,82 @@
+// An in-process Tessera for integration tests: real store (SQLite or PostgreSQL), real argon2,
+// the development mailbox, and a clock the test moves by hand.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { readConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
+import { buildApp } from '../../src/http/app.js';
+import { createMailer, type StoredMail } from '../../src/mail/mailer.js';
+import { createArgon2Hasher } from '../../src/security/passwords.js';
+import { createKeyedHasher, createSecretBox, keyIdOf } from '../../src/security/secret-box.js';
+import { systemRandom } from '../../src/security/system-random.js';
+import type { AppContext } from '../../src/services/context.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrator.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export class TestClock implements Clock {
+  private current: number;
+  constructor(start = Date.UTC(2026, 10, 23, 9, 0, 0)) {
+    this.current = start;
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(milliseconds: number): void {
+    this.current += milliseconds;
+  }
+}
+
+export const publicUrl = 'http://tessera.test';
+
+export interface TestApp {
+  app: FastifyInstance;
+  context: AppContext;
+  clock: TestClock;
+  store: Store;
+  database: TestDatabase;
+  /** Waits for queued mail, then returns every message sent so far, newest first. */
+  mail(): Promise<readonly StoredMail[]>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = { ...readConfig({ PUBLIC_URL: publicUrl, NODE_ENV: 'test' }), databaseUrl: database.url, ...overrides };
+  const store = openStore(config.databaseUrl);
+  await migrateToLatest(store.db);
+  const silent = { info() {}, error() {} };
+  const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, isProduction: false, logger: silent });
+  const material = randomBytes(32);
+  const key = { id: keyIdOf(material), material };
+  const clock = new TestClock();
+  const context: AppContext = {
+    db: store.db,
+    sessionLookup: store.sessions,
+    clock,
+    random: systemRandom,
+    passwords: createArgon2Hasher(),
+    secretBox: createSecretBox(key),
+    keyedHasher: createKeyedHasher(key),
+    mailer,
+    config,
+  };
+  const app = await buildApp(context);
+  await app.ready();
+  return {
+    app,
+    context,
+    clock,
+    store,
+    database,
+    async mail() {
+      await mailer.flush();
+      return mailer.mailbox!.list();
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await database.drop();
+    },
+  };
+}
