@@ -21,6 +21,16 @@ export const nameField = textField(100, 'A person’s name as shown to others.')
 export const passwordField = { type: 'string', minLength: 1, maxLength: 1024, pattern: noLoneSurrogates } as const;
 export const tokenField = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' } as const;
 export const idField = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
+// L2 R1: an authenticator or recovery code as people type it: digits, with spaces or dashes
+// between the groups. Anything else cannot be a code, so it is refused as malformed (and changes
+// nothing) instead of being counted as a wrong guess (L3).
+export const secondFactorCodeField = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[\\p{Zs}-]*[0-9][0-9\\p{Zs}-]*$',
+  description: 'An authenticator code (6 digits) or a recovery code (8 digits, dash and spaces optional).',
+} as const;
 export const timeField = { type: 'string', format: 'date-time' } as const;
 export const roleField = { type: 'string', enum: ['admin', 'member'] } as const;
 

@@ -1,14 +1,18 @@
 // Checking a submitted code (authenticator or recovery) for a member, and using it up atomically:
 // the TOTP step is claimed (T5) or the recovery code consumed (R2) in one conditional UPDATE.
+// Wrong codes count towards one lock per member (L3), wherever they are tried.
 import type { Kysely } from 'kysely';
 import { decodeBase32 } from '../core/base32.js';
-import type { SecondFactorMethod, SubmittedCode } from '../core/second-factor.js';
+import { isSecondFactorLocked, secondFactorLockPolicy, type SecondFactorMethod, type SubmittedCode } from '../core/second-factor.js';
 import { verifyTotp } from '../core/totp.js';
+import { secondFactorLockedMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { Database, User } from '../store/schema.js';
+import { countSecondFactorFailure } from '../store/second-factor-throttle.js';
 import { claimTotpStep, findTotpSecretSealed, markTotpUsed } from '../store/totp.js';
-import { nowInMs, type AppContext } from './context.js';
+import { recordAudit, type AuditEntry } from './audit.js';
+import { fail, nowInMs, type AppContext, type Failure, type RequestOrigin } from './context.js';
 import { recoveryCodeHash } from './recovery-codes.js';
 
 export function openTotpSecret(context: AppContext, sealed: string): Uint8Array {
@@ -34,4 +38,30 @@ export async function useSecondFactorCode(db: Kysely<Database>, context: AppCont
       return used ? { ok: true, method: 'recovery_code' } : { ok: false };
     }
   }
+}
+
+/** L3: while locked, every try is refused, a right code included. */
+export function refuseWhileLocked(user: User, nowInMs: number): Failure | undefined {
+  if (!isSecondFactorLocked(user.secondFactorLockedUntil, nowInMs)) return undefined;
+  return fail('rate_limited', { retryAfterInMs: user.secondFactorLockedUntil! - nowInMs });
+}
+
+/**
+ * L3: counts a wrong code with its audit event in one transaction; the tenth in a row locks the
+ * member's second step and e-mails them (after the commit). Every wrong code gets the same answer,
+ * whatever made it wrong, so it tells nothing about how close it was.
+ */
+export async function rejectSecondFactorCode(context: AppContext, user: User, actor: AuditEntry['actor'], origin: RequestOrigin): Promise<Failure> {
+  const now = nowInMs(context);
+  const { consecutiveFailureLimit, lockInMs } = secondFactorLockPolicy;
+  const failure = await context.db.transaction().execute(async (trx) => {
+    const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
+    if (counted.counted) {
+      await recordAudit(trx, context, { organizationId: user.organizationId, type: counted.lockedNow ? 'two_factor.locked' : 'two_factor.code_rejected', actor, targetUserId: user.id, origin });
+    }
+    return counted;
+  });
+  if (!failure.counted) return fail('rate_limited', { retryAfterInMs: Math.max(0, (failure.lockedUntil ?? now) - now) });
+  if (failure.lockedNow) context.mailer.send(secondFactorLockedMessage(user.email, user.name, new Date(failure.lockedUntil!)));
+  return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
 }

@@ -12,7 +12,7 @@ import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredent
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
-import { openTotpSecret, useSecondFactorCode } from './second-factor-codes.js';
+import { openTotpSecret, refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
 
 const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
@@ -95,9 +95,12 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     return fail('two_factor_required_by_policy', { detail: 'Your organization requires two-factor authentication, so it cannot be turned off.' });
   }
   if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is already off.' });
+  // L3: guessing the code here counts towards the same per-member lock as at sign-in.
+  const locked = refuseWhileLocked(auth.user, nowInMs(context));
+  if (locked) return locked;
+  const wrongCode = () => rejectSecondFactorCode(context, auth.user, memberActor(auth.user.id), origin);
   const submitted = classifySubmittedCode(code);
-  const invalid = fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
-  if (!submitted) return invalid;
+  if (!submitted) return wrongCode();
   const done = await context.db.transaction().execute(async (trx) => {
     const used = await useSecondFactorCode(trx, context, auth.user, submitted);
     if (!used.ok) return false;
@@ -107,7 +110,7 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });
     return true;
   });
-  if (!done) return invalid;
+  if (!done) return wrongCode();
   context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
   return { ok: true };
 }

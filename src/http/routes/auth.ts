@@ -13,7 +13,7 @@ import { completeSecondStep } from '../../services/second-step.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
-import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, textField, tokenField } from '../schemas.js';
+import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, secondFactorCodeField, textField, tokenField } from '../schemas.js';
 import { sessionStateSchema, sessionStateView } from '../views.js';
 import { resolveSession } from '../../services/sessions.js';
 
@@ -83,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       schema: {
         tags: ['auth'],
         summary: 'The second step of signing in: an authenticator or a recovery code (L1–L4).',
-        body: objectSchema({ code: { type: 'string', minLength: 1, maxLength: 64 } }, ['code']),
+        body: objectSchema({ code: secondFactorCodeField }, ['code']),
         response: {
           200: objectSchema({ status: { type: 'string', enum: ['signed_in'] }, recoveryCodesRemaining: { type: 'integer', description: 'Present when a recovery code was used.' } }, ['status']),
           ...problemResponses(400, 401, 415, 429),

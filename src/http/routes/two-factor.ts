@@ -5,9 +5,8 @@ import { confirmTotpEnrollment, disableTwoFactor, readTwoFactorStatus, regenerat
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
-import { noContent, objectSchema, problemResponses, timeField } from '../schemas.js';
+import { noContent, objectSchema, problemResponses, secondFactorCodeField, timeField } from '../schemas.js';
 
-const codeField = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const codeList = { type: 'array', items: { type: 'string', pattern: '^\\d{4}-\\d{4}$' } } as const;
 
 export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContext): void {
@@ -70,7 +69,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
       schema: {
         tags: ['two-factor'],
         summary: 'Activate the pending authenticator with a current code; returns new recovery codes (T4–T6).',
-        body: objectSchema({ code: codeField }, ['code']),
+        body: objectSchema({ code: secondFactorCodeField }, ['code']),
         response: { 200: objectSchema({ recoveryCodes: codeList }, ['recoveryCodes']), ...problemResponses(400, 401, 403, 404) },
       },
     },
@@ -124,9 +123,9 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
       config: { access: 'member', recentPassword: true },
       schema: {
         tags: ['two-factor'],
-        summary: 'Turn two-factor authentication off with a current code, when not required (D1).',
-        body: objectSchema({ code: codeField }, ['code']),
-        response: { 204: noContent, ...problemResponses(400, 401, 403, 404) },
+        summary: 'Turn two-factor authentication off with a current code, when not required (D1); wrong codes count towards the L3 lock.',
+        body: objectSchema({ code: secondFactorCodeField }, ['code']),
+        response: { 204: noContent, ...problemResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
