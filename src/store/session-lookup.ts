@@ -19,98 +19,68 @@ export interface SessionLookup {
   close(): void;
 }
 
+// Rows come back as arrays (better-sqlite3 `raw`, pg `rowMode: 'array'`): a few microseconds
+// cheaper per request than objects, and one mapping serves both drivers.
 const selectSessionSql = (placeholder: string) => `
-select s.id as "sessionId", s.token_hash as "tokenHash", s.created_at as "sessionCreatedAt",
-       s.last_seen_at as "lastSeenAt", s.reauthenticated_at as "reauthenticatedAt", s.ip as "ip", s.user_agent as "userAgent",
-       u.id as "userId", u.email as "email", u.email_normalized as "emailNormalized", u.name as "userName", u.role as "role",
-       u.password_hash as "passwordHash", u.email_verified_at as "emailVerifiedAt", u.two_factor_required as "twoFactorRequired",
-       u.created_at as "userCreatedAt", u.last_login_at as "lastLoginAt", u.last_login_method as "lastLoginMethod",
-       u.totp_last_accepted_step as "totpLastAcceptedStep", u.second_factor_failures as "secondFactorFailures",
-       u.second_factor_locked_until as "secondFactorLockedUntil", u.recovery_codes_regeneration_required as "recoveryCodesRegenerationRequired",
-       exists (select 1 from totp_credentials t where t.user_id = u.id) as "hasTotp",
-       o.id as "organizationId", o.name as "organizationName", o.brand_name as "brandName",
-       o.two_factor_requirement as "twoFactorRequirement", o.two_factor_required_from as "twoFactorRequiredFrom",
-       o.recovery_code_policy as "recoveryCodePolicy", o.created_at as "organizationCreatedAt"
+select s.id, s.token_hash, s.created_at, s.last_seen_at, s.reauthenticated_at, s.ip, s.user_agent,
+       u.id, u.email, u.email_normalized, u.name, u.role, u.password_hash, u.email_verified_at,
+       u.two_factor_required, u.created_at, u.last_login_at, u.last_login_method,
+       u.totp_last_accepted_step, u.second_factor_failures, u.second_factor_locked_until,
+       u.recovery_codes_regeneration_required,
+       u.two_factor_enabled,
+       o.id, o.name, o.brand_name, o.two_factor_requirement, o.two_factor_required_from,
+       o.recovery_code_policy, o.created_at
 from sessions s
 join users u on u.id = s.user_id
 join organizations o on o.id = u.organization_id
 where s.token_hash = ${placeholder}`;
 
-interface SessionRow {
-  sessionId: string;
-  tokenHash: string;
-  sessionCreatedAt: number;
-  lastSeenAt: number;
-  reauthenticatedAt: number | null;
-  ip: string | null;
-  userAgent: string | null;
-  userId: string;
-  email: string;
-  emailNormalized: string;
-  userName: string;
-  role: User['role'];
-  passwordHash: string;
-  emailVerifiedAt: number | null;
-  twoFactorRequired: number;
-  userCreatedAt: number;
-  lastLoginAt: number | null;
-  lastLoginMethod: User['lastLoginMethod'];
-  totpLastAcceptedStep: number | null;
-  secondFactorFailures: number;
-  secondFactorLockedUntil: number | null;
-  recoveryCodesRegenerationRequired: number;
-  hasTotp: number | boolean;
-  organizationId: string;
-  organizationName: string;
-  brandName: string | null;
-  twoFactorRequirement: Organization['twoFactorRequirement'];
-  twoFactorRequiredFrom: number | null;
-  recoveryCodePolicy: Organization['recoveryCodePolicy'];
-  organizationCreatedAt: number;
-}
+type SessionRow = unknown[];
 
+/** Maps the selected columns, in the order above, to the records the rest of the code uses. */
 function toRecord(row: SessionRow): SessionRecord {
+  const [sessionId, tokenHash, sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent,
+    userId, email, emailNormalized, name, role, passwordHash, emailVerifiedAt,
+    twoFactorRequired, userCreatedAt, lastLoginAt, lastLoginMethod,
+    totpLastAcceptedStep, secondFactorFailures, secondFactorLockedUntil,
+    recoveryCodesRegenerationRequired,
+    twoFactorEnabled,
+    organizationId, organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom,
+    recoveryCodePolicy, organizationCreatedAt] = row as [
+    string, string, number, number, number | null, string | null, string | null,
+    string, string, string, string, User['role'], string, number | null,
+    number, number, number | null, User['lastLoginMethod'],
+    number | null, number, number | null,
+    number,
+    number,
+    string, string, string | null, Organization['twoFactorRequirement'], number | null,
+    Organization['recoveryCodePolicy'], number,
+  ];
   return {
-    session: {
-      id: row.sessionId,
-      tokenHash: row.tokenHash,
-      userId: row.userId,
-      createdAt: row.sessionCreatedAt,
-      lastSeenAt: row.lastSeenAt,
-      reauthenticatedAt: row.reauthenticatedAt,
-      ip: row.ip,
-      userAgent: row.userAgent,
-    },
+    session: { id: sessionId, tokenHash, userId, createdAt: sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent },
     user: {
-      id: row.userId,
-      organizationId: row.organizationId,
-      email: row.email,
-      emailNormalized: row.emailNormalized,
-      name: row.userName,
-      // The session path never searches; skip reading the search column.
+      id: userId,
+      organizationId,
+      email,
+      emailNormalized,
+      name,
+      // The session path never searches; the search column is not read.
       nameNormalized: '',
-      role: row.role,
-      passwordHash: row.passwordHash,
-      emailVerifiedAt: row.emailVerifiedAt,
-      twoFactorRequired: row.twoFactorRequired,
-      createdAt: row.userCreatedAt,
-      lastLoginAt: row.lastLoginAt,
-      lastLoginMethod: row.lastLoginMethod,
-      totpLastAcceptedStep: row.totpLastAcceptedStep,
-      secondFactorFailures: row.secondFactorFailures,
-      secondFactorLockedUntil: row.secondFactorLockedUntil,
-      recoveryCodesRegenerationRequired: row.recoveryCodesRegenerationRequired,
+      role,
+      passwordHash,
+      emailVerifiedAt,
+      twoFactorRequired,
+      createdAt: userCreatedAt,
+      lastLoginAt,
+      lastLoginMethod,
+      totpLastAcceptedStep,
+      secondFactorFailures,
+      secondFactorLockedUntil,
+      recoveryCodesRegenerationRequired,
+      twoFactorEnabled,
     },
-    hasTwoFactor: row.hasTotp === true || row.hasTotp === 1,
-    organization: {
-      id: row.organizationId,
-      name: row.organizationName,
-      brandName: row.brandName,
-      twoFactorRequirement: row.twoFactorRequirement,
-      twoFactorRequiredFrom: row.twoFactorRequiredFrom,
-      recoveryCodePolicy: row.recoveryCodePolicy,
-      createdAt: row.organizationCreatedAt,
-    },
+    hasTwoFactor: twoFactorEnabled === 1,
+    organization: { id: organizationId, name: organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom, recoveryCodePolicy, createdAt: organizationCreatedAt },
   };
 }
 
@@ -119,7 +89,7 @@ export function createSqliteSessionLookup(readConnection: SqliteDatabase.Databas
   return {
     async findByTokenHash(tokenHash) {
       // Prepared on first use: the tables exist only after the migrations have run.
-      statement ??= readConnection.prepare<[string], SessionRow>(selectSessionSql('?'));
+      statement ??= readConnection.prepare<[string], SessionRow>(selectSessionSql('?')).raw(true);
       const row = statement.get(tokenHash);
       return row ? toRecord(row) : undefined;
     },
@@ -131,7 +101,7 @@ export function createPostgresSessionLookup(pool: pg.Pool): SessionLookup {
   const text = selectSessionSql('$1');
   return {
     async findByTokenHash(tokenHash) {
-      const result = await pool.query<SessionRow>({ name: 'tessera_find_session', text, values: [tokenHash] });
+      const result = await pool.query<SessionRow>({ name: 'tessera_find_session', text, values: [tokenHash], rowMode: 'array' });
       const row = result.rows[0];
       return row ? toRecord(row) : undefined;
     },

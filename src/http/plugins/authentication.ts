@@ -1,5 +1,6 @@
 // Resolves the session cookie once per request and enforces each route's declared access.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Failure } from '../../services/context.js';
 import { findBlockingAction } from '../../core/required-actions.js';
 import { isAdministrator } from '../../core/roles.js';
 import { isReauthenticationRecent } from '../../core/session-policy.js';
@@ -8,6 +9,7 @@ import type { IssuedChallenge } from '../../services/second-step.js';
 import { requiredActionsOf, resolveSession, type StartedSession } from '../../services/sessions.js';
 import { readCookie, serializeCookie } from '../cookies.js';
 import { sendProblem } from '../problem.js';
+import type { RouteAccess } from '../route-config.js';
 
 export const sessionCookieName = 'tessera_session';
 export const challengeCookieName = 'tessera_challenge';
@@ -15,24 +17,41 @@ const noBlockingActionCompleted: readonly never[] = [];
 
 export function registerAuthentication(app: FastifyInstance, context: AppContext): void {
   app.decorateRequest('auth', undefined);
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config;
-    // Unmatched URLs go to the not-found handler, which serves the web UI or a 404 problem.
-    const access = request.is404 ? 'public' : (config?.access ?? 'member');
+  // A callback hook: requests without a session cookie (health checks, pages, sign-in) finish it
+  // without a promise; with one, the lookup's promise decides.
+  app.addHook('onRequest', (request, reply, done) => {
     const token = readCookie(request.headers.cookie, sessionCookieName);
-    if (token) request.auth = await resolveSession(context, token);
-    if (access === 'public') return;
-    if (!request.auth) return sendProblem(reply, { code: 'unauthenticated' });
-    // A blocking required action allows only what completes it (SPEC, HTTP API contract).
-    const blocking = findBlockingAction(requiredActionsOf(request.auth), config?.completes ?? noBlockingActionCompleted);
-    if (blocking) return sendProblem(reply, { code: blocking.action });
-    if (access === 'admin' && !isAdministrator(request.auth.user.role)) {
-      return sendProblem(reply, { code: 'forbidden', detail: 'Only administrators can do this.' });
+    if (!token) {
+      if (accessOf(request) === 'public') return done();
+      sendProblem(reply, { code: 'unauthenticated' });
+      return;
     }
-    if (config?.recentPassword && !isReauthenticationRecent(request.auth.session.reauthenticatedAt, context.clock.now().getTime())) {
-      return sendProblem(reply, { code: 'reauthentication_required' });
-    }
+    resolveSession(context, token).then((auth) => {
+      request.auth = auth;
+      const refusal = refusalFor(request, context);
+      if (refusal) sendProblem(reply, refusal);
+      else done();
+    }, done);
   });
+}
+
+function accessOf(request: FastifyRequest): RouteAccess {
+  // Unmatched URLs go to the not-found handler, which serves the web UI or a 404 problem.
+  return request.is404 ? 'public' : (request.routeOptions.config?.access ?? 'member');
+}
+
+/** Why this request may not reach its route, or undefined when it may. */
+function refusalFor(request: FastifyRequest, context: AppContext): Omit<Failure, 'ok'> | undefined {
+  if (accessOf(request) === 'public') return undefined;
+  const auth = request.auth;
+  if (!auth) return { code: 'unauthenticated' };
+  const config = request.routeOptions.config;
+  // A blocking required action allows only what completes it (SPEC, HTTP API contract).
+  const blocking = findBlockingAction(requiredActionsOf(auth), config?.completes ?? noBlockingActionCompleted);
+  if (blocking) return { code: blocking.action };
+  if (config?.access === 'admin' && !isAdministrator(auth.user.role)) return { code: 'forbidden', detail: 'Only administrators can do this.' };
+  if (config?.recentPassword && !isReauthenticationRecent(auth.session.reauthenticatedAt, context.clock.now().getTime())) return { code: 'reauthentication_required' };
+  return undefined;
 }
 
 export function setSessionCookie(reply: FastifyReply, context: AppContext, session: StartedSession): void {

@@ -18,12 +18,13 @@ export function allowedOrigins(publicUrl: URL, isProduction: boolean): Set<strin
 
 export function registerCsrfDefence(app: FastifyInstance, options: { publicUrl: URL; isProduction: boolean }): void {
   const origins = allowedOrigins(options.publicUrl, options.isProduction);
-  app.addHook('onRequest', async (request, reply) => {
-    if (!mutatingMethods.has(request.method)) return;
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin !== undefined && !origins.has(origin)) {
-      return sendProblem(reply, { code: 'forbidden', detail: 'Requests from other sites are not accepted.' });
+    if (mutatingMethods.has(request.method) && origin !== undefined && !origins.has(origin)) {
+      sendProblem(reply, { code: 'forbidden', detail: 'Requests from other sites are not accepted.' });
+      return;
     }
+    done();
   });
 
   // Only JSON is parsed. An empty body counts as no body, so `Content-Type: application/json`
