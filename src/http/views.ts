@@ -2,7 +2,7 @@
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
 import { twoFactorRequiredBy } from '../core/policy.js';
 import type { AuditEvent, Invitation, Organization, Session, User } from '../store/schema.js';
-import type { UserWithFactors } from '../store/users.js';
+import type { UserWithFactors } from '../store/user-directory.js';
 import { requiredActionsOf, type Authenticated } from '../services/sessions.js';
 import { idField, roleField, timeField } from './schemas.js';
 

@@ -2,7 +2,8 @@
 import { updateOrganization, findOrganizationById } from '../store/organizations.js';
 import { listAuditEvents } from '../store/audit-events.js';
 import type { AuditEvent, Organization, RecoveryCodePolicy } from '../store/schema.js';
-import { listUsers, type UserWithFactors } from '../store/users.js';
+import { encodeDirectoryCursor, type DirectoryQuery } from '../core/user-directory.js';
+import { listDirectory, sortValueOf, type UserWithFactors } from '../store/user-directory.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
@@ -29,10 +30,14 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export async function listMembers(context: AppContext, admin: Authenticated, query: { search?: string; cursor?: string; limit: number }): Promise<Page<UserWithFactors>> {
-  const rows = await listUsers(context.db, { organizationId: admin.organization.id, search: query.search, afterId: query.cursor, limit: query.limit + 1 });
+/** M1: one page of the users grid, only ever of the administrator's own organization. */
+export async function listMembers(context: AppContext, admin: Authenticated, query: DirectoryQuery): Promise<Page<UserWithFactors>> {
+  const organization = { id: admin.organization.id, requiresTwoFactor: admin.organization.twoFactorRequirement === 'required' };
+  const rows = await listDirectory(context.db, organization, { ...query, limit: query.limit + 1 });
   const items = rows.slice(0, query.limit);
-  return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > query.limit && last ? encodeDirectoryCursor({ value: sortValueOf(last, query.sort), id: last.id }) : null;
+  return { items, nextCursor };
 }
 
 export async function listOrganizationAuditEvents(context: AppContext, admin: Authenticated, query: { userId?: string; type?: string; cursor?: string; limit: number }): Promise<Page<AuditEvent>> {

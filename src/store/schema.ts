@@ -38,6 +38,8 @@ export interface UserTable {
   secondFactorFailures: Generated<number>;
   secondFactorLockedUntil: number | null;
   recoveryCodesRegenerationRequired: Generated<number>;
+  /** 1 while the member has a second factor; kept by store/totp.ts (M1 filters on it). */
+  twoFactorEnabled: Generated<number>;
 }
 
 export interface SessionTable {

@@ -33,6 +33,21 @@ export async function saveTotpCredential(db: Kysely<Database>, userId: string, s
     .values({ userId, secretSealed, confirmedAt: nowInMs, lastUsedAt: null })
     .onConflict((oc) => oc.column('userId').doUpdateSet({ secretSealed, confirmedAt: nowInMs, lastUsedAt: null }))
     .execute();
+  await refreshTwoFactorEnabled(db, userId);
+}
+
+/**
+ * Keeps `users.two_factor_enabled` equal to "has a second factor". Every change of factors calls
+ * it in the same transaction; later factors (text messages, security keys) join the EXISTS here.
+ */
+export async function refreshTwoFactorEnabled(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({
+      twoFactorEnabled: eb.case().when(eb.exists(eb.selectFrom('totpCredentials').select('totpCredentials.userId').where('totpCredentials.userId', '=', userId))).then(1).else(0).end(),
+    }))
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function findTotpSecretSealed(db: Kysely<Database>, userId: string): Promise<string | undefined> {
@@ -67,4 +82,5 @@ export async function claimTotpStep(db: Kysely<Database>, userId: string, step: 
 export async function deleteTotpFactors(db: Kysely<Database>, userId: string): Promise<void> {
   await db.deleteFrom('totpCredentials').where('userId', '=', userId).execute();
   await db.deleteFrom('totpEnrollments').where('userId', '=', userId).execute();
+  await refreshTwoFactorEnabled(db, userId);
 }

@@ -1,8 +1,14 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, NewUser, SignInMethod, User } from './schema.js';
 
 export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<void> {
-  await db.insertInto('users').values({ ...user, nameNormalized: normalizeForSearch(user.name) }).execute();
+  await insertUsers(db, [user]);
+}
+
+/** Many members in one statement (the development seed); keep batches to a few hundred rows. */
+export async function insertUsers(db: Kysely<Database>, users: NewUser[]): Promise<void> {
+  if (users.length === 0) return;
+  await db.insertInto('users').values(users.map((user) => ({ ...user, nameNormalized: normalizeForSearch(user.name) }))).execute();
 }
 
 export async function findUserById(db: Kysely<Database>, id: string): Promise<User | undefined> {
@@ -34,37 +40,7 @@ export async function recordLogin(db: Kysely<Database>, userId: string, nowInMs:
   await db.updateTable('users').set({ lastLoginAt: nowInMs, lastLoginMethod: method }).where('id', '=', userId).execute();
 }
 
-export interface UserListQuery {
-  organizationId: string;
-  search?: string;
-  afterId?: string;
-  limit: number;
-}
-
-export type UserWithFactors = User & { hasTwoFactor: boolean };
-
-/** Members of one organization in id (creation) order, with an optional name/e-mail search. */
-export async function listUsers(db: Kysely<Database>, query: UserListQuery): Promise<UserWithFactors[]> {
-  let select = db
-    .selectFrom('users')
-    .selectAll('users')
-    .select((eb) => eb.exists(eb.selectFrom('totpCredentials').select('totpCredentials.userId').whereRef('totpCredentials.userId', '=', 'users.id')).as('hasTotp'))
-    .where('organizationId', '=', query.organizationId);
-  if (query.search) {
-    const pattern = `%${escapeLike(normalizeForSearch(query.search))}%`;
-    select = select.where(sql<boolean>`(email_normalized like ${pattern} escape '\\' or name_normalized like ${pattern} escape '\\')`);
-  }
-  if (query.afterId) select = select.where('id', '>', query.afterId);
-  const rows = await select.orderBy('id').limit(query.limit).execute();
-  // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
-  return rows.map(({ hasTotp, ...user }) => ({ ...user, hasTwoFactor: hasTotp === true || (hasTotp as unknown) === 1 }));
-}
-
-function normalizeForSearch(value: string): string {
+/** Names are searched lower-cased in JavaScript, so case folds beyond ASCII on both databases. */
+export function normalizeForSearch(value: string): string {
   return value.toLowerCase();
-}
-
-/** Makes percent, underscore and backslash match themselves under LIKE with a backslash ESCAPE. */
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

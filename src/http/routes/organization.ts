@@ -2,6 +2,7 @@
 // Every route here is `access: 'admin'` and reads only the caller's own organization.
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../core/roles.js';
+import { decodeDirectoryCursor, defaultDirection, directorySortKeys, type DirectorySortKey, type SortDirection } from '../../core/user-directory.js';
 import type { AppContext } from '../../services/context.js';
 import { inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.js';
 import { listMembers, listOrganizationAuditEvents, updateOrganizationSettings, type OrganizationChanges } from '../../services/organization.js';
@@ -14,6 +15,16 @@ import { emailField, idField, nameField, noContent, objectSchema, problemRespons
 import { auditEventSchema, auditEventView, invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView } from '../views.js';
 
 const pageSize = 50;
+
+interface DirectoryParams {
+  twoFactor?: 'on' | 'off';
+  required?: 'true' | 'false';
+  role?: Role;
+  q?: string;
+  sort?: DirectorySortKey;
+  order?: SortDirection;
+  cursor?: string;
+}
 const cursorField = { type: 'string', maxLength: 64, pattern: '^[0-9a-f-]*$' } as const;
 
 export function registerOrganizationRoutes(app: FastifyInstance, context: AppContext): void {
@@ -50,20 +61,44 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     },
   );
 
-  app.get<{ Querystring: { q?: string; cursor?: string } }>(
+  app.get<{ Querystring: DirectoryParams }>(
     '/api/v1/organization/users',
     {
       config: { access: 'admin' },
       schema: {
         tags: ['organization'],
-        summary: 'The users grid (M1): members with their two-factor status and last sign-in.',
-        querystring: objectSchema({ q: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F]*$' }, cursor: cursorField }),
+        summary: 'The users grid (M1): members with their two-factor status and last sign-in; filters, search, sorting, cursor paging.',
+        querystring: {
+          type: 'object',
+          properties: {
+            twoFactor: { type: 'string', enum: ['on', 'off'], description: 'Only members with (on) or without (off) two-factor authentication.' },
+            required: { type: 'string', enum: ['true', 'false'], description: 'The effective requirement: the organization’s or the member’s own.' },
+            role: roleField,
+            q: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$', description: 'Part of a name or e-mail address.' },
+            sort: { type: 'string', enum: [...directorySortKeys], default: 'created' },
+            order: { type: 'string', enum: ['asc', 'desc'], description: 'Defaults to newest first for lastLogin, otherwise ascending.' },
+            cursor: { type: 'string', maxLength: 400, pattern: '^[A-Za-z0-9_-]*$', description: 'nextCursor of the previous page, with the same filters and sort.' },
+          },
+        },
         response: { 200: objectSchema({ users: { type: 'array', items: memberRowSchema }, nextCursor: { type: ['string', 'null'] } }, ['users', 'nextCursor']), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const auth = requireAuth(request.auth);
-      const page = await listMembers(context, auth, { search: request.query.q?.trim() || undefined, cursor: request.query.cursor || undefined, limit: pageSize });
+      const params = request.query;
+      const sort = params.sort ?? 'created';
+      const after = params.cursor ? decodeDirectoryCursor(params.cursor, sort) : undefined;
+      if (params.cursor && !after) return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'cursor', message: 'This cursor does not belong to this list; start from the first page.' }] });
+      const page = await listMembers(context, auth, {
+        twoFactor: params.twoFactor,
+        required: params.required === undefined ? undefined : params.required === 'true',
+        role: params.role,
+        search: params.q?.trim() || undefined,
+        sort,
+        direction: params.order ?? defaultDirection(sort),
+        after,
+        limit: pageSize,
+      });
       return { users: page.items.map((u) => memberRowView(u, auth.organization)), nextCursor: page.nextCursor };
     },
   );
