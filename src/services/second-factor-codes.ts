@@ -22,11 +22,18 @@ export function openTotpSecret(context: AppContext, sealed: string): Uint8Array 
 }
 
 /** Uses the code if it is right; false for a wrong, replayed or already used code. */
-export async function useSecondFactorCode(db: Kysely<Database>, context: AppContext, user: User, submitted: SubmittedCode): Promise<{ ok: true; method: SecondFactorMethod } | { ok: false }> {
+export async function useSecondFactorCode(
+  db: Kysely<Database>,
+  context: AppContext,
+  user: User,
+  submitted: SubmittedCode,
+  /** The sealed secret when the caller already read it with the member (null: none). */
+  knownTotpSecretSealed?: string | null,
+): Promise<{ ok: true; method: SecondFactorMethod } | { ok: false }> {
   const now = nowInMs(context);
   switch (submitted.method) {
     case 'totp': {
-      const sealed = await findTotpSecretSealed(db, user.id);
+      const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(db, user.id) : knownTotpSecretSealed;
       if (!sealed) return { ok: false };
       const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), submitted.code, now, user.totpLastAcceptedStep);
       if (!check.ok || !(await claimTotpStep(db, user.id, check.step))) return { ok: false };

@@ -8,10 +8,9 @@ import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { findOrganizationById } from '../store/organizations.js';
 import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, User } from '../store/schema.js';
-import { resetSecondFactorFailures } from '../store/second-factor-throttle.js';
 import { deleteSession } from '../store/sessions.js';
-import { findSignInChallenge, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
-import { findUserById, recordLogin } from '../store/users.js';
+import { findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
+import { recordSecondStepSignIn } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { addReplacementRecoveryCode } from './recovery-codes.js';
@@ -38,10 +37,9 @@ class ChallengeAlreadyCompleted extends Error {}
 
 export async function completeSecondStep(context: AppContext, challengeToken: string | undefined, code: string, origin: RequestOrigin, previousSessionId?: string): Promise<SecondStepResult> {
   const now = nowInMs(context);
-  const challenge = challengeToken ? await findSignInChallenge(context.db, hashToken(challengeToken), now) : undefined;
-  if (!challenge) return fail('unauthenticated', { detail: 'Your sign-in has expired. Enter your e-mail and password again.' });
-  const user = await findUserById(context.db, challenge.userId);
-  if (!user) return fail('unauthenticated');
+  const open = challengeToken ? await findOpenChallengeWithMember(context.db, hashToken(challengeToken), now) : undefined;
+  if (!open) return fail('unauthenticated', { detail: 'Your sign-in has expired. Enter your e-mail and password again.' });
+  const { challenge, user } = open;
 
   const locked = refuseWhileLocked(user, now);
   if (locked) return locked;
@@ -52,15 +50,15 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
     try {
       // The code's use, the session, the R6 policy and their audit events commit together.
       completed = await context.db.transaction().execute(async (trx) => {
-        const used = await useSecondFactorCode(trx, context, user, submitted);
+        const used = await useSecondFactorCode(trx, context, user, submitted, open.totpSecretSealed);
         if (!used.ok) return undefined;
         if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
-        await resetSecondFactorFailures(trx, user.id);
         if (previousSessionId) await deleteSession(trx, previousSessionId);
         const session = await startSession(trx, context, user.id, origin);
-        // Also locks the member's row until the commit, so concurrent sign-ins of one member
-        // count their remaining recovery codes one after the other (R6, no write skew).
-        await recordLogin(trx, user.id, now, used.method);
+        // Records the sign-in and clears the L3 count in one statement. It also locks the
+        // member's row until the commit, so concurrent sign-ins of one member count their
+        // remaining recovery codes one after the other (R6, no write skew).
+        await recordSecondStepSignIn(trx, user.id, now, used.method);
         await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: used.method } });
         if (used.method !== 'recovery_code') return { session, method: used.method };
         return { session, method: used.method, recoveryCodesRemaining: await applyRecoveryCodePolicy(trx, context, user, origin) };

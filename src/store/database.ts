@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { createPostgresSessionLookup, createSqliteSessionLookup, type SessionLookup } from './session-lookup.js';
@@ -32,7 +32,7 @@ function openSqlite(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   // WAL with synchronous=NORMAL is durable across application crashes and much faster.
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   // A second, read-only connection for the session lookup; in-memory databases cannot share one.
   const reader = path === ':memory:' ? sqlite : new SqliteDatabase(path, { readonly: true });
   if (reader !== sqlite) reader.pragma('busy_timeout = 5000');
@@ -44,6 +44,29 @@ function openSqlite(path: string): Store {
     async close() {
       if (reader !== sqlite) sessions.close();
       await db.destroy();
+    },
+  };
+}
+
+const cachedStatementLimit = 500;
+
+/**
+ * Kysely prepares every query anew; compiling SQL costs more than running these small queries.
+ * Statements are reusable (SQLite re-prepares them itself after a schema change), so keep the
+ * most recent ones by their SQL text. Parameters are bound per call, never part of the text.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (statements.size >= cachedStatementLimit) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, SignInChallenge } from './schema.js';
+import type { Database, SignInChallenge, User } from './schema.js';
 
 export async function insertSignInChallenge(db: Kysely<Database>, challenge: SignInChallenge): Promise<void> {
   await db.insertInto('signInChallenges').values(challenge).execute();
@@ -17,4 +17,34 @@ export async function takeSignInChallenge(db: Kysely<Database>, challengeId: str
 
 export async function deleteSignInChallengesOfUser(db: Kysely<Database>, userId: string): Promise<void> {
   await db.deleteFrom('signInChallenges').where('userId', '=', userId).execute();
+}
+
+export interface OpenChallenge {
+  challenge: SignInChallenge;
+  user: User;
+  /** The member's sealed authenticator secret, when they have one. */
+  totpSecretSealed: string | null;
+}
+
+/**
+ * L1: an open challenge with its member and authenticator secret in one read: the second step is
+ * on the sign-in hot path, and every statement there counts.
+ */
+export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHash: string, nowInMs: number): Promise<OpenChallenge | undefined> {
+  const row = await db
+    .selectFrom('signInChallenges as c')
+    .innerJoin('users as u', 'u.id', 'c.userId')
+    .leftJoin('totpCredentials as t', 't.userId', 'c.userId')
+    .selectAll('u')
+    .select(['c.id as challengeId', 'c.tokenHash as challengeTokenHash', 'c.createdAt as challengeCreatedAt', 'c.expiresAt as challengeExpiresAt', 'c.ip as challengeIp', 'c.userAgent as challengeUserAgent', 't.secretSealed as totpSecretSealed'])
+    .where('c.tokenHash', '=', tokenHash)
+    .where('c.expiresAt', '>', nowInMs)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, totpSecretSealed, ...user } = row;
+  return {
+    challenge: { id: challengeId, tokenHash: challengeTokenHash, userId: user.id, createdAt: challengeCreatedAt, expiresAt: challengeExpiresAt, ip: challengeIp, userAgent: challengeUserAgent },
+    user,
+    totpSecretSealed,
+  };
 }
