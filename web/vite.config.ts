@@ -15,7 +15,7 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
-    // The UI imports the error catalogue and password policy from src/core (one source of truth).
+    // The UI imports the error catalogue, password policy and code rules from src/core (one source of truth).
     fs: { allow: [repositoryRoot] },
     proxy: {
       '/api': { target: apiServer, changeOrigin: false },

@@ -1,8 +1,10 @@
 import { AppShell } from './components/AppShell';
 import { PageHeading } from './components/PageHeading';
 import { Redirect } from './components/Redirect';
+import { renderRequiredActionPage } from './required-action-views';
 import { findRoute } from './routes';
 import { Link, safeNextPath, useLocation } from './router/router';
+import { findBlockingAction } from './session/required-actions';
 import { useSessionState } from './session/session-context';
 
 const signedInHome = '/settings';
@@ -27,6 +29,18 @@ export function App() {
   }
 
   const session = state.status === 'signed_in' ? state.session : null;
+
+  // A blocking required action replaces every page until it is done; the address stays, so the
+  // person lands where they were going afterwards.
+  const blocking = session ? findBlockingAction(session.requiredActions) : undefined;
+  if (session && blocking) {
+    return (
+      <AppShell session={session} isRestricted>
+        {renderRequiredActionPage(blocking)}
+      </AppShell>
+    );
+  }
+
   if (pathname === '/') return <Redirect to={session ? signedInHome : '/login'} />;
 
   const route = findRoute(pathname);

@@ -4,6 +4,7 @@ import { ForgotPasswordPage } from './features/auth/ForgotPasswordPage';
 import { LoginPage } from './features/auth/LoginPage';
 import { ResetPasswordPage } from './features/auth/ResetPasswordPage';
 import { SignupPage } from './features/auth/SignupPage';
+import { TwoFactorChallengePage } from './features/auth/TwoFactorChallengePage';
 import { VerifyEmailPage } from './features/auth/VerifyEmailPage';
 import { UsersPage } from './features/admin/UsersPage';
 import { MailboxPage } from './features/dev/MailboxPage';
@@ -23,6 +24,7 @@ export interface RouteDefinition {
 
 export const routes: readonly RouteDefinition[] = [
   { path: '/login', access: 'guest', render: () => <LoginPage /> },
+  { path: '/login/two-factor', access: 'guest', render: () => <TwoFactorChallengePage /> },
   { path: '/signup', access: 'guest', render: () => <SignupPage /> },
   { path: '/forgot-password', access: 'public', render: () => <ForgotPasswordPage /> },
   { path: '/reset-password', access: 'public', render: () => <ResetPasswordPage /> },

@@ -1,10 +1,24 @@
-import { ApiError, parseProblem } from './problem';
+import { ApiError, parseProblem, type Problem } from './problem';
 
 export { ApiError, describeProblem, isApiError, toProblem, type Problem } from './problem';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export type QueryValue = string | number | boolean | null | undefined;
+
+type ProblemListener = (problem: Problem) => void;
+const problemListeners = new Set<ProblemListener>();
+
+/**
+ * Hears every problem the server answers, before the caller does. The session uses it to notice a
+ * blocking required action (a refused request names it as its code) wherever the request came from.
+ */
+export function subscribeToProblems(listener: ProblemListener): () => void {
+  problemListeners.add(listener);
+  return () => {
+    problemListeners.delete(listener);
+  };
+}
 
 /**
  * One request to the Tessera API. The server refuses mutations that are not JSON (415) and checks
@@ -28,7 +42,9 @@ export async function apiRequest<T = undefined>(method: Method, path: string, bo
 
   const payload = await readJson(response);
   if (!response.ok) {
-    throw new ApiError(parseProblem(response.status, payload, response.headers.get('Retry-After')));
+    const problem = parseProblem(response.status, payload, response.headers.get('Retry-After'));
+    for (const listener of problemListeners) listener(problem);
+    throw new ApiError(problem);
   }
   return payload as T;
 }

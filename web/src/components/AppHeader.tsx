@@ -16,7 +16,7 @@ const navItems: readonly NavItem[] = [
   { to: '/admin/users', label: 'Users', isVisible: (session) => session.user.role === 'admin' },
 ];
 
-export function AppHeader({ session }: { session: Session }) {
+export function AppHeader({ session, isRestricted = false }: { session: Session; isRestricted?: boolean }) {
   const { pathname } = useLocation();
   const { refresh } = useSessionState();
   const [isSigningOut, setSigningOut] = useState(false);
@@ -43,19 +43,21 @@ export function AppHeader({ session }: { session: Session }) {
           <Logo />
           <span>Tessera</span>
         </Link>
-        <nav className="app-nav" aria-label="Main">
-          <ul>
-            {navItems
-              .filter((item) => item.isVisible(session))
-              .map((item) => (
-                <li key={item.to}>
-                  <Link to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
-                    {item.label}
-                  </Link>
-                </li>
-              ))}
-          </ul>
-        </nav>
+        {!isRestricted && (
+          <nav className="app-nav" aria-label="Main">
+            <ul>
+              {navItems
+                .filter((item) => item.isVisible(session))
+                .map((item) => (
+                  <li key={item.to}>
+                    <Link to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
+                      {item.label}
+                    </Link>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+        )}
         <div className="app-user">
           <span className="app-user-name">
             <span className="visually-hidden">Signed in as </span>

@@ -1,19 +1,32 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { Session } from '../api/session';
+import { renderRequiredActionBar } from '../required-action-views';
 import { Link } from '../router/router';
 import { AppHeader } from './AppHeader';
 import { Logo } from './Logo';
 import { VerifyEmailBar } from './VerifyEmailBar';
 
+interface AppShellProps {
+  session: Session | null;
+  /** A blocking required action is on screen: the navigation would only lead back to it. */
+  isRestricted?: boolean;
+  children: ReactNode;
+}
+
 /** The frame around every page: header and notices when signed in, a plain brand bar otherwise. */
-export function AppShell({ session, children }: { session: Session | null; children: ReactNode }) {
+export function AppShell({ session, isRestricted = false, children }: AppShellProps) {
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      {session ? <AppHeader session={session} /> : <SignedOutHeader />}
+      {session ? <AppHeader session={session} isRestricted={isRestricted} /> : <SignedOutHeader />}
       {session && !session.user.emailVerified && <VerifyEmailBar email={session.user.email} />}
+      {session?.requiredActions
+        .filter((action) => !action.blocking)
+        .map((action) => (
+          <Fragment key={action.action}>{renderRequiredActionBar(action)}</Fragment>
+        ))}
       <main id="main" tabIndex={-1}>
         {children}
       </main>

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { isApiError } from '../api/client';
+import { isApiError, subscribeToProblems } from '../api/client';
 import { fetchSession, type Session } from '../api/session';
+import { isKnownRequiredActionId } from './required-actions';
 
 export type SessionState =
   | { status: 'loading' }
@@ -37,6 +38,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // A request refused because of a required action (started in another tab, say) means the
+  // session we hold is stale: reload it so the app shows the page that completes the action.
+  useEffect(
+    () =>
+      subscribeToProblems((problem) => {
+        if (problem.status === 403 && isKnownRequiredActionId(problem.code)) void refresh();
+      }),
+    [refresh],
+  );
 
   const value = useMemo(() => ({ state, refresh }), [state, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -1,17 +1,21 @@
 import { useState } from 'react';
+import { withQuery } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { checkEmail, requireValue } from '../../components/validation';
-import { Link } from '../../router/router';
+import { Link, navigate, useSearchParam } from '../../router/router';
 import { useSessionState } from '../../session/session-context';
 import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 
-/** Where the sign-in flow stands; each server status maps to one step (A2, later L1 and P5). */
-type LoginStep = { kind: 'credentials' } | { kind: 'two_factor'; methods: string[] } | { kind: 'two_factor_setup' };
+/**
+ * Where the sign-in flow stands on this page; each server status maps to one step (A2, later P5).
+ * The second step (L1) has a page of its own, /login/two-factor, so a reload keeps it.
+ */
+type LoginStep = { kind: 'credentials' } | { kind: 'two_factor_setup' };
 
 export function LoginPage() {
   const [step, setStep] = useState<LoginStep>({ kind: 'credentials' });
@@ -19,7 +23,6 @@ export function LoginPage() {
   switch (step.kind) {
     case 'credentials':
       return <CredentialsStep onNextStep={setStep} />;
-    case 'two_factor':
     case 'two_factor_setup':
       return <SecondStepUnavailable onBack={() => setStep({ kind: 'credentials' })} />;
   }
@@ -27,6 +30,7 @@ export function LoginPage() {
 
 function CredentialsStep({ onNextStep }: { onNextStep: (step: LoginStep) => void }) {
   const { refresh } = useSessionState();
+  const next = useSearchParam('next');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const form = useForm();
@@ -38,7 +42,10 @@ function CredentialsStep({ onNextStep }: { onNextStep: (step: LoginStep) => void
         await refresh();
         return;
       case 'two_factor_required':
-        onNextStep({ kind: 'two_factor', methods: result.methods });
+        // The challenge lives in its own cookie; `next` travels on so the second step ends where
+        // a sign-in without one would. Every method offered today (authenticator, recovery code)
+        // goes in the same field, so the page needs nothing else from this answer.
+        navigate(withQuery('/login/two-factor', { next }));
         return;
       case 'two_factor_setup_required':
         onNextStep({ kind: 'two_factor_setup' });

@@ -1,11 +1,17 @@
 import { api, withQuery } from '../../api/client';
 import type { Role } from '../../api/session';
 
-/** What a correct password leads to; later steps (two-factor) arrive as further statuses. */
+/** What a correct password leads to (A2, L1; P5 later). */
 export type LoginResult =
   | { status: 'signed_in' }
   | { status: 'two_factor_required'; methods: string[] }
   | { status: 'two_factor_setup_required' };
+
+/** L1–L4: the second step is done; `recoveryCodesRemaining` comes when a recovery code was used (R7). */
+export interface SecondStepResult {
+  status: 'signed_in';
+  recoveryCodesRemaining?: number;
+}
 
 export interface SignupRequest {
   organization: string;
@@ -22,6 +28,9 @@ export interface InvitationPreview {
 }
 
 export const logIn = (email: string, password: string) => api.post<LoginResult>('/api/v1/auth/login', { email, password });
+
+/** The challenge itself travels in an HttpOnly cookie set by the login answer. */
+export const completeSecondStep = (code: string) => api.post<SecondStepResult>('/api/v1/auth/two-factor', { code });
 
 export const signUp = (request: SignupRequest) => api.post<unknown>('/api/v1/signup', request);
 

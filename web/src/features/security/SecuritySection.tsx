@@ -1,31 +1,323 @@
-import { useSession } from '../../session/session-context';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeProblem, toProblem, type Problem } from '../../api/client';
+import { useReauthentication } from '../../components/reauthentication';
+import { ResendVerificationButton } from '../../components/ResendVerificationButton';
+import { StatusMessage } from '../../components/StatusMessage';
+import { useFocusOnMount } from '../../components/use-focus-on-mount';
+import type { Resource } from '../../components/use-resource';
+import { useSession, useSessionState } from '../../session/session-context';
+import { NewRecoveryCodes, RecoveryCodeActions, RecoveryCodeList } from './RecoveryCodes';
+import { RegenerateCodesDialog } from './RegenerateCodesDialog';
+import { TotpSetup } from './TotpSetup';
+import { TurnOffDialog } from './TurnOffDialog';
+import {
+  fetchTwoFactorStatus,
+  listRecoveryCodes,
+  startTotpEnrollment,
+  type RecoveryCodeEntry,
+  type TotpEnrollment,
+  type TwoFactorStatus,
+} from './two-factor-api';
 import './security.css';
 
+/** What the section shows: the overview, or one step of a flow that replaces it in place. */
+type Panel =
+  | { kind: 'overview' }
+  | { kind: 'setup'; enrollment: TotpEnrollment }
+  | { kind: 'new_codes'; codes: string[]; reason: 'enabled' | 'regenerated' }
+  | { kind: 'codes'; codes: RecoveryCodeEntry[] };
+
+type Dialog = 'regenerate' | 'turn_off' | null;
+
+/** The overview buttons that wait on the server, so each shows its own busy label. */
+type PendingAction = 'start' | 'show_codes' | null;
+
 /**
- * Two-factor authentication settings. For now a status card: setup (T1–T6), recovery codes (R*)
- * and turning it off (D1) arrive with the next issue.
+ * Two-factor authentication settings: the status (T1–T6), recovery codes (R3–R5) and turning it
+ * off (D1). Sensitive steps ask for the password again when the server wants it (A5).
  */
 export function SecuritySection() {
-  const { organization, user } = useSession();
-  const isRequired = organization.twoFactor.requirement === 'required';
+  const { refresh: refreshSession } = useSessionState();
+  const { withReauthentication } = useReauthentication();
+  const [status, setStatus] = useState<Resource<TwoFactorStatus>>({ status: 'loading' });
+  const [panel, setPanel] = useState<Panel>({ kind: 'overview' });
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [pending, setPending] = useState<PendingAction>(null);
+  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const loadStatus = useCallback(async () => {
+    try {
+      setStatus({ status: 'ready', data: await fetchTwoFactorStatus() });
+    } catch (error) {
+      setStatus({ status: 'failed', problem: toProblem(error) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadStatus();
+  }, [loadStatus]);
+
+  /** Back to the overview with fresh numbers, focus at the top of the section and a note of what changed. */
+  async function returnToOverview(message: string | null) {
+    await loadStatus();
+    setPanel({ kind: 'overview' });
+    setDialog(null);
+    setNotice(message);
+    headingRef.current?.focus();
+  }
+
+  /** Runs an overview action; its problem is shown above the buttons. */
+  async function runAction(action: PendingAction, run: () => Promise<void>) {
+    setPending(action);
+    setActionProblem(null);
+    setNotice(null);
+    try {
+      await run();
+    } catch (error) {
+      const problem = toProblem(error);
+      setActionProblem(problem);
+      // The session may say the address is verified when it no longer is (or the reverse).
+      if (problem.code === 'email_not_verified') void refreshSession();
+    } finally {
+      setPending(null);
+    }
+  }
+
+  const startSetup = () =>
+    runAction('start', async () => {
+      const enrollment = await withReauthentication(startTotpEnrollment);
+      setPanel({ kind: 'setup', enrollment });
+    });
+
+  const showCodes = () =>
+    runAction('show_codes', async () => {
+      const codes = await withReauthentication(listRecoveryCodes);
+      setPanel({ kind: 'codes', codes });
+    });
+
+  function openDialog(next: Dialog) {
+    setActionProblem(null);
+    setNotice(null);
+    setDialog(next);
+  }
 
   return (
     <section className="card" aria-labelledby="two-factor-heading">
-      <h2 id="two-factor-heading">Two-factor authentication</h2>
+      <h2 id="two-factor-heading" ref={headingRef} tabIndex={-1}>
+        Two-factor authentication
+      </h2>
+      {panel.kind === 'overview' && (
+        <Overview
+          status={status}
+          notice={notice}
+          actionProblem={actionProblem}
+          pending={pending}
+          onStart={startSetup}
+          onShowCodes={showCodes}
+          onRegenerate={() => openDialog('regenerate')}
+          onTurnOff={() => openDialog('turn_off')}
+        />
+      )}
+      {panel.kind === 'setup' && (
+        <TotpSetup
+          // A new setup is a new key: start its form afresh.
+          key={panel.enrollment.secret}
+          enrollment={panel.enrollment}
+          onEnabled={(codes) => setPanel({ kind: 'new_codes', codes, reason: 'enabled' })}
+          onCancel={() => void returnToOverview('Two-factor authentication was not turned on.')}
+          onRestart={() =>
+            void runAction('start', async () => {
+              setPanel({ kind: 'setup', enrollment: await withReauthentication(startTotpEnrollment) });
+            })
+          }
+          isRestarting={pending === 'start'}
+        />
+      )}
+      {panel.kind === 'new_codes' && (
+        <NewCodesPanel
+          codes={panel.codes}
+          reason={panel.reason}
+          onFinish={() =>
+            returnToOverview(
+              panel.reason === 'enabled'
+                ? 'Two-factor authentication is on. You will be asked for a code from your app when you sign in.'
+                : 'Your new recovery codes are ready. The old ones no longer work.',
+            )
+          }
+        />
+      )}
+      {panel.kind === 'codes' && (
+        <ShownCodesPanel codes={panel.codes} onClose={() => void returnToOverview(null)} onRegenerate={() => openDialog('regenerate')} />
+      )}
+      {dialog === 'regenerate' && (
+        <RegenerateCodesDialog
+          onRegenerated={(codes) => {
+            setDialog(null);
+            setPanel({ kind: 'new_codes', codes, reason: 'regenerated' });
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'turn_off' && (
+        <TurnOffDialog onTurnedOff={() => void returnToOverview('Two-factor authentication is off.')} onClose={() => setDialog(null)} />
+      )}
+    </section>
+  );
+}
+
+interface OverviewProps {
+  status: Resource<TwoFactorStatus>;
+  notice: string | null;
+  actionProblem: Problem | null;
+  pending: PendingAction;
+  onStart: () => void;
+  onShowCodes: () => void;
+  onRegenerate: () => void;
+  onTurnOff: () => void;
+}
+
+function Overview({ status, notice, actionProblem, pending, onStart, onShowCodes, onRegenerate, onTurnOff }: OverviewProps) {
+  const { user, organization } = useSession();
+
+  if (status.status === 'loading') return <p role="status">Loading…</p>;
+  if (status.status === 'failed') {
+    return (
+      <div className="alert alert-error" role="alert">
+        <p>{describeProblem(status.problem)}</p>
+      </div>
+    );
+  }
+
+  const { enabled, required, recoveryCodes } = status.data;
+  const requiredBy = organization.twoFactor.requirement === 'required' ? `${organization.name} requires it of everyone` : 'An administrator requires it for your account';
+
+  return (
+    <>
       <p className="muted">
         A second step at sign-in, with a code from an authenticator app, keeps your account safe even if someone learns your
         password.
       </p>
+      {notice && <StatusMessage>{notice}</StatusMessage>}
       <div className="status-card">
-        <div>
-          <p className="status-card-label">Status</p>
-          <p className="status-card-value">
-            <span className="badge badge-neutral">Off</span>
+        <dl className="status-card-facts">
+          <div>
+            <dt>Status</dt>
+            <dd>{enabled ? <span className="badge badge-success">On</span> : <span className="badge badge-neutral">Off</span>}</dd>
+          </div>
+          {enabled && (
+            <div>
+              <dt>Method</dt>
+              <dd>Authenticator app</dd>
+            </div>
+          )}
+          {enabled && (
+            <div>
+              <dt>Recovery codes</dt>
+              <dd>
+                {recoveryCodes.remaining} of {recoveryCodes.total} left
+              </dd>
+            </div>
+          )}
+        </dl>
+        {required && (
+          <p className="status-card-note">
+            {requiredBy}
+            {enabled ? ', so it cannot be turned off.' : '.'}
           </p>
-        </div>
-        {isRequired && <p className="status-card-note">{organization.name} requires two-factor authentication for everyone.</p>}
-        {!user.emailVerified && <p className="status-card-note">Verify your e-mail address before you turn it on.</p>}
+        )}
       </div>
-    </section>
+      {actionProblem && <ActionProblem problem={actionProblem} />}
+      {!enabled && !user.emailVerified && (
+        <div className="inline-actions">
+          <p>Verify your e-mail address before you turn on two-factor authentication. The link is in your inbox.</p>
+          <ResendVerificationButton email={user.email} />
+        </div>
+      )}
+      {!enabled && user.emailVerified && (
+        <div className="form-actions">
+          <button type="button" className="button button-primary" onClick={onStart} disabled={pending !== null}>
+            {pending === 'start' ? 'Starting…' : 'Turn on two-factor authentication'}
+          </button>
+        </div>
+      )}
+      {enabled && (
+        <div className="form-actions">
+          <button type="button" className="button button-secondary" onClick={onShowCodes} disabled={pending !== null}>
+            {pending === 'show_codes' ? 'Loading…' : 'Show recovery codes'}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onRegenerate} disabled={pending !== null}>
+            Generate new recovery codes
+          </button>
+          {!required && (
+            <button type="button" className="button button-danger" onClick={onTurnOff} disabled={pending !== null}>
+              Turn off two-factor authentication
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function ActionProblem({ problem }: { problem: Problem }) {
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>
+        {problem.code === 'email_not_verified'
+          ? 'Verify your e-mail address before you turn on two-factor authentication. The link is in your inbox.'
+          : describeProblem(problem)}
+      </p>
+    </div>
+  );
+}
+
+function NewCodesPanel({ codes, reason, onFinish }: { codes: string[]; reason: 'enabled' | 'regenerated'; onFinish: () => Promise<void> }) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <div className="two-factor-panel">
+      <h3 ref={headingRef} tabIndex={-1}>
+        Save your recovery codes
+      </h3>
+      <StatusMessage>
+        {reason === 'enabled'
+          ? 'Your authenticator app is set up and two-factor authentication is on.'
+          : 'New recovery codes are ready. The old ones no longer work.'}
+      </StatusMessage>
+      <NewRecoveryCodes codes={codes} onFinish={onFinish} />
+    </div>
+  );
+}
+
+interface ShownCodesPanelProps {
+  codes: RecoveryCodeEntry[];
+  onClose: () => void;
+  onRegenerate: () => void;
+}
+
+/** R3: the current set, used codes struck through with their date of use. */
+function ShownCodesPanel({ codes, onClose, onRegenerate }: ShownCodesPanelProps) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const unused = codes.filter((entry) => entry.usedAt === null).length;
+  return (
+    <div className="two-factor-panel">
+      <h3 ref={headingRef} tabIndex={-1}>
+        Your recovery codes
+      </h3>
+      <p>
+        {unused} of {codes.length} codes left. Each code works once; used codes are struck through, with the date they were used.
+      </p>
+      <RecoveryCodeList codes={codes} />
+      <RecoveryCodeActions codes={codes} />
+      <div className="form-actions">
+        <button type="button" className="button button-primary" onClick={onClose}>
+          Done
+        </button>
+        <button type="button" className="button button-secondary" onClick={onRegenerate}>
+          Generate new recovery codes
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { ApiError, isApiError } from '../../api/client';
+import { CopyButton } from '../../components/CopyButton';
+import { FormAlert } from '../../components/FormAlert';
+import { checkAuthenticatorCode, compactCode } from '../../components/one-time-code';
+import { SubmitButton } from '../../components/SubmitButton';
+import { TextField } from '../../components/TextField';
+import { useFocusOnMount } from '../../components/use-focus-on-mount';
+import { useForm } from '../../components/use-form';
+import { useSession } from '../../session/session-context';
+import { confirmTotpEnrollment, type TotpEnrollment } from './two-factor-api';
+
+/** T2: the base32 key in groups of four, easier to read out and type. */
+export function groupKey(secret: string): string {
+  return (compactCode(secret).match(/.{1,4}/g) ?? []).join(' ');
+}
+
+/** A code of our own for a problem the server reports as `not_found` here: the setup is gone. */
+const setupExpiredCode = 'setup_expired';
+
+interface TotpSetupProps {
+  enrollment: TotpEnrollment;
+  /** T6: the code was right; two-factor authentication is on and these are the recovery codes. */
+  onEnabled: (recoveryCodes: string[]) => void;
+  onCancel: () => void;
+  /** T1: start a new setup (a new key) after this one expired. */
+  onRestart: () => void;
+  isRestarting: boolean;
+}
+
+/** T2–T4: scan the QR code (or type the key), then prove it with a current code. */
+export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestarting }: TotpSetupProps) {
+  const { user, organization } = useSession();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const [code, setCode] = useState('');
+  const form = useForm();
+  const issuer = organization.brandName ?? organization.name;
+  // The CSP allows data: images, never inline markup: the SVG goes in as an image.
+  const qrCodeSource = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrollment.qrCodeSvg)}`;
+
+  const submit = form.handleSubmit(
+    async () => {
+      try {
+        onEnabled(await confirmTotpEnrollment(compactCode(code)));
+      } catch (error) {
+        if (isApiError(error, 'not_found')) {
+          throw new ApiError({ ...error.problem, code: setupExpiredCode, title: 'This setup has expired. Start again to get a new QR code.' });
+        }
+        throw error;
+      }
+    },
+    () => ({ code: checkAuthenticatorCode(code) }),
+  );
+
+  const isExpired = form.problem?.code === setupExpiredCode;
+
+  return (
+    <div className="two-factor-panel">
+      <h3 ref={headingRef} tabIndex={-1}>
+        Set up your authenticator app
+      </h3>
+      <ol className="setup-steps">
+        <li>
+          <h4>Scan this QR code with your app</h4>
+          <p>
+            Open an authenticator app on your phone, such as Google Authenticator, Microsoft Authenticator or 1Password, and add an
+            account by scanning the code. It will appear as <strong>{issuer}</strong> ({user.email}).
+          </p>
+          <img className="qr-code" src={qrCodeSource} alt="QR code to scan with your authenticator app" width={200} height={200} />
+          <details className="disclosure">
+            <summary>Can’t scan it? Type the key instead</summary>
+            <div className="disclosure-body">
+              <p>In your app, choose to enter a setup key, and type this key (time-based, if the app asks):</p>
+              <p className="totp-key">
+                <code>{groupKey(enrollment.secret)}</code>
+              </p>
+              <CopyButton text={compactCode(enrollment.secret)} copiedMessage="Key copied.">
+                Copy key
+              </CopyButton>
+            </div>
+          </details>
+        </li>
+        <li>
+          <h4>Enter the code from the app</h4>
+          <form ref={form.formRef} onSubmit={submit} noValidate className="narrow-form">
+            <FormAlert problem={form.problem} fields={['code']} />
+            {isExpired && (
+              <p>
+                <button type="button" className="button button-secondary" onClick={onRestart} disabled={isRestarting}>
+                  {isRestarting ? 'Starting…' : 'Start again'}
+                </button>
+              </p>
+            )}
+            <TextField
+              label="Code from the app"
+              name="code"
+              hint={`The 6-digit code the app shows for ${issuer}. It changes every 30 seconds.`}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              spellCheck={false}
+              value={code}
+              onValueChange={setCode}
+              error={form.fieldErrors.code}
+            />
+            <div className="form-actions">
+              <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Checking…">
+                Turn on
+              </SubmitButton>
+              <button type="button" className="button button-secondary" onClick={onCancel}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </li>
+      </ol>
+    </div>
+  );
+}

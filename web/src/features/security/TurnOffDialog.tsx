@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { ApiError, isApiError } from '../../api/client';
+import { FormAlert } from '../../components/FormAlert';
+import { Modal } from '../../components/Modal';
+import { checkSecondFactorCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
+import { useReauthentication } from '../../components/reauthentication';
+import { SubmitButton } from '../../components/SubmitButton';
+import { TextField } from '../../components/TextField';
+import { useForm } from '../../components/use-form';
+import { turnOffTwoFactor } from './two-factor-api';
+
+interface TurnOffDialogProps {
+  onTurnedOff: () => void;
+  onClose: () => void;
+}
+
+/** D1: a current code (authenticator or recovery) and a recent password turn it off. */
+export function TurnOffDialog({ onTurnedOff, onClose }: TurnOffDialogProps) {
+  const { withReauthentication } = useReauthentication();
+  const [code, setCode] = useState('');
+  const form = useForm();
+
+  const submit = form.handleSubmit(
+    async () => {
+      try {
+        // A refused re-authentication check happens before the code is looked at, so the same
+        // code is still good for the retry.
+        await withReauthentication(() => turnOffTwoFactor(compactCode(code)));
+      } catch (error) {
+        // L3: wrong codes here count towards the same lock as at sign-in; say when it ends.
+        if (isApiError(error, 'rate_limited')) {
+          const until = lockEndsAt(error.problem.retryAfterSeconds);
+          throw new ApiError({ ...error.problem, code: 'second_factor_locked', title: `Too many wrong codes: two-factor authentication is ${describeLockEnd(until)}.` });
+        }
+        throw error;
+      }
+      onTurnedOff();
+    },
+    () => ({ code: checkSecondFactorCode(code, 'authenticator') }),
+  );
+
+  return (
+    <Modal
+      title="Turn off two-factor authentication?"
+      onClose={onClose}
+      description={
+        <p>Signing in will need only your password, and your recovery codes will stop working. Enter a current code to confirm.</p>
+      }
+    >
+      <form ref={form.formRef} onSubmit={submit} noValidate>
+        <FormAlert problem={form.problem} fields={['code']} />
+        <TextField
+          label="Code from the app"
+          name="code"
+          hint="The 6-digit code your authenticator app shows. You can use a recovery code instead."
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          spellCheck={false}
+          value={code}
+          onValueChange={setCode}
+          error={form.fieldErrors.code}
+        />
+        <div className="modal-actions">
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Turning off…" variant="danger">
+            Turn off
+          </SubmitButton>
+        </div>
+      </form>
+    </Modal>
+  );
+}
