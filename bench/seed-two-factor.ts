@@ -63,7 +63,7 @@ export async function seedMembersMidSignIn(options: { databaseUrl: string; serve
           .execute();
         await trx
           .insertInto('totpCredentials')
-          .values(batch.map((member) => ({ userId: member.userId, secretSealed: secretBox.seal(encodeBase32(member.secret)), confirmedAt: now, lastUsedAt: null })))
+          .values(batch.map((member) => ({ userId: member.userId, secretSealed: secretBox.seal(encodeBase32(member.secret)), confirmedAt: now })))
           .execute();
         await trx
           .insertInto('signInChallenges')

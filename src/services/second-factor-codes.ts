@@ -10,7 +10,7 @@ import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { Database, User } from '../store/schema.js';
 import { countSecondFactorFailure } from '../store/second-factor-throttle.js';
-import { claimTotpStep, findTotpSecretSealed, markTotpUsed } from '../store/totp.js';
+import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
 import { recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type RequestOrigin } from './context.js';
 import { recoveryCodeHash } from './recovery-codes.js';
@@ -37,7 +37,6 @@ export async function useSecondFactorCode(
       if (!sealed) return { ok: false };
       const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), submitted.code, now, user.totpLastAcceptedStep);
       if (!check.ok || !(await claimTotpStep(db, user.id, check.step))) return { ok: false };
-      await markTotpUsed(db, user.id, now);
       return { ok: true, method: 'totp' };
     }
     case 'recovery_code': {

@@ -108,7 +108,6 @@ export interface TotpCredentialTable {
   userId: string;
   secretSealed: string;
   confirmedAt: number;
-  lastUsedAt: number | null;
 }
 
 export interface RecoveryCodeTable {

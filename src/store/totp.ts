@@ -30,8 +30,8 @@ export async function takePendingEnrollment(db: Kysely<Database>, userId: string
 export async function saveTotpCredential(db: Kysely<Database>, userId: string, secretSealed: string, nowInMs: number): Promise<void> {
   await db
     .insertInto('totpCredentials')
-    .values({ userId, secretSealed, confirmedAt: nowInMs, lastUsedAt: null })
-    .onConflict((oc) => oc.column('userId').doUpdateSet({ secretSealed, confirmedAt: nowInMs, lastUsedAt: null }))
+    .values({ userId, secretSealed, confirmedAt: nowInMs })
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ secretSealed, confirmedAt: nowInMs }))
     .execute();
   await refreshTwoFactorEnabled(db, userId);
 }
@@ -57,10 +57,6 @@ export async function findTotpSecretSealed(db: Kysely<Database>, userId: string)
 
 export async function hasTotpCredential(db: Kysely<Database>, userId: string): Promise<boolean> {
   return (await findTotpSecretSealed(db, userId)) !== undefined;
-}
-
-export async function markTotpUsed(db: Kysely<Database>, userId: string, nowInMs: number): Promise<void> {
-  await db.updateTable('totpCredentials').set({ lastUsedAt: nowInMs }).where('userId', '=', userId).execute();
 }
 
 /**

@@ -21,7 +21,7 @@ describe(`two-factor changes and their audit events on ${testDatabaseKind}`, () 
     const user = await readUser(t, member.userId);
     const codes = await t.store.db.selectFrom('recoveryCodes').select(['codeHash', 'usedAt']).where('userId', '=', member.userId).orderBy('codeHash').execute();
     const sessions = await t.store.db.selectFrom('sessions').select('id').where('userId', '=', member.userId).orderBy('id').execute();
-    const credential = await t.store.db.selectFrom('totpCredentials').select(['secretSealed', 'lastUsedAt']).where('userId', '=', member.userId).executeTakeFirst();
+    const credential = await t.store.db.selectFrom('totpCredentials').select(['secretSealed', 'confirmedAt']).where('userId', '=', member.userId).executeTakeFirst();
     const events = await t.store.db.selectFrom('auditEvents').select('id').where('targetUserId', '=', member.userId).execute();
     return {
       lastLoginAt: user.lastLoginAt,

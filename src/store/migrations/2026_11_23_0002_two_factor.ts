@@ -17,7 +17,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
     .addColumn('confirmed_at', 'bigint', (c) => c.notNull())
-    .addColumn('last_used_at', 'bigint')
     .execute();
 
   // R2: one row per code; sealed for "show", keyed hash for look-up, used_at for single use.
