@@ -147,6 +147,9 @@ const serverEnv = (port: number, database: string) => ({
   NODE_ENV: 'production',
   TESSERA_SECRET_KEY: serverKeyBase64,
   LOG_LEVEL: 'warn',
+  // As `npm start` runs it: glibc keeps one malloc arena per thread otherwise, and each of the
+  // thread pool's arenas holds on to the 19 MiB of an argon2id hash long after it is freed.
+  MALLOC_ARENA_MAX: '2',
 });
 const tessera = start(['bin/tessera.js', 'serve'], serverEnv(tesseraPort, databaseUrl));
 
