@@ -174,10 +174,14 @@ try {
 
   const rows: Row[] = [];
   rows.push(await measure('bare Fastify `GET /`', { url: `http://127.0.0.1:${barePort}/` }));
+  const rssLog = (stage: string) => process.stderr.write(`RSS ${stage}: ${rssInMegabytes(tessera.pid!)} MB\n`);
+  rssLog('after seeding');
   rows.push(await measure('`GET /api/v1/session` (complete session)', { url: `${base}/api/v1/session`, headers: { cookie } }));
   rows.push(await measure('`GET /healthz`', { url: `${base}/healthz` }));
+  rssLog('after session and healthz');
   rows.push(await measure('`POST /api/v1/auth/two-factor`, valid code (each completes a fresh challenge)', { url: base, requests: secondSteps(validSignIns, currentCode, 1) }));
   rows.push(await measure('`POST /api/v1/auth/two-factor`, wrong code (400 invalid_code)', { url: base, requests: secondSteps(guessedSignIns, wrongCode, wrongCodesPerMember) }, 400));
+  rssLog('after second steps');
   // The password step is bounded by argon2id on purpose; measure it while /healthz is being
   // served, to show the hashing does not block the event loop.
   const [login, healthDuringLogin] = await Promise.all([
@@ -191,6 +195,7 @@ try {
     measure('`GET /healthz` during the logins above', { url: `${base}/healthz`, connections: 8 }),
   ]);
   rows.push(login, healthDuringLogin);
+  rssLog('after logins');
 
   rows.push(...(await measureGrid('SQLite', base, await seedGrid(base, serverEnv(tesseraPort, databaseUrl)))));
   const rssAfterSqlite = rssInMegabytes(tessera.pid!);
