@@ -84,6 +84,10 @@ function openPostgres(url: string): Store {
         oid === int8Oid ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection can die under the pool (a server restart, an administrator ending it):
+  // the pool drops it and the next query opens a new one. Without a listener, that 'error'
+  // event would end the whole process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, kind: 'postgres', sessions: createPostgresSessionLookup(pool), close: () => db.destroy() };
 }
