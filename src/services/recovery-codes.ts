@@ -15,10 +15,13 @@ export function recoveryCodeHash(context: AppContext, userId: string, code: stri
 export async function issueRecoveryCodes(db: Kysely<Database>, context: AppContext, userId: string): Promise<string[]> {
   const now = nowInMs(context);
   const codes = generateRecoveryCodes(context.random);
+  // Ids made in one millisecond differ only in their random part: sorted, they keep the codes
+  // in the order the member saw them when "show recovery codes" lists them by id (R3).
+  const ids = codes.map(() => newId(now, context.random)).sort();
   await replaceRecoveryCodes(
     db,
     userId,
-    codes.map((code) => ({ id: newId(now, context.random), userId, codeSealed: context.secretBox.seal(code), codeHash: recoveryCodeHash(context, userId, code), createdAt: now })),
+    codes.map((code, index) => ({ id: ids[index]!, userId, codeSealed: context.secretBox.seal(code), codeHash: recoveryCodeHash(context, userId, code), createdAt: now })),
   );
   await setRecoveryCodesRegenerationRequired(db, userId, false);
   return codes.map(formatRecoveryCode);
