@@ -15,6 +15,7 @@ export const errorCatalogue = {
   two_factor_required_by_policy: { status: 403, title: 'Two-factor authentication is required for you.' },
   not_found: { status: 404, title: 'Not found.' },
   email_taken: { status: 409, title: 'An account with this e-mail address already exists.' },
+  last_administrator: { status: 409, title: 'The organization needs at least one administrator.' },
   payload_too_large: { status: 413, title: 'The request is too large.' },
   unsupported_media_type: { status: 415, title: 'Send the request body as application/json.' },
   rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },

@@ -13,6 +13,11 @@ declare module 'fastify' {
     recentPassword?: boolean;
     /** Blocking required actions this route helps complete, and so stays open during them. */
     completes?: readonly RequiredActionId[];
+    /**
+     * P5: a sensitive action (user management, organization settings, API keys, profile and
+     * password changes), refused while an enforced required action is pending.
+     */
+    sensitive?: boolean;
   }
   interface FastifyRequest {
     auth: Authenticated | undefined;

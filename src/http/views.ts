@@ -1,6 +1,7 @@
 // What the API shows of stored rows, with the matching response schemas. Secrets (password
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
 import { twoFactorRequiredBy } from '../core/policy.js';
+import type { RequiredAction } from '../core/required-actions.js';
 import type { AuditEvent, Invitation, Organization, Session, User } from '../store/schema.js';
 import type { UserWithFactors } from '../store/user-directory.js';
 import { requiredActionsOf, type Authenticated } from '../services/sessions.js';
@@ -56,14 +57,35 @@ export const sessionStateSchema = {
   properties: {
     user: userSchema,
     organization: organizationSchema,
-    requiredActions: { type: 'array', items: { type: 'object', properties: { action: { type: 'string' }, blocking: { type: 'boolean' } }, required: ['action', 'blocking'] } },
+    requiredActions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          action: { type: 'string' },
+          blocking: { type: 'boolean' },
+          deadline: { ...timeField, description: 'P6: when the action starts to be enforced; absent when it applies at once.' },
+        },
+        required: ['action', 'blocking'],
+      },
+    },
   },
   required: ['user', 'organization', 'requiredActions'],
 } as const;
 
-export function sessionStateView(auth: Authenticated) {
-  return { user: userView(auth.user), organization: organizationView(auth.organization), requiredActions: requiredActionsOf(auth) };
+export function sessionStateView(auth: Authenticated, nowInMs: number) {
+  return { user: userView(auth.user), organization: organizationView(auth.organization), requiredActions: requiredActionsOf(auth, nowInMs).map(requiredActionView) };
 }
+
+function requiredActionView(action: RequiredAction) {
+  return { action: action.action, blocking: action.blocking, ...(action.deadlineInMs === undefined ? {} : { deadline: iso(action.deadlineInMs) }) };
+}
+
+export const pendingMemberSchema = {
+  type: 'object',
+  properties: { id: idField, email: { type: 'string' }, name: { type: 'string' } },
+  required: ['id', 'email', 'name'],
+} as const;
 
 export const sessionListItemSchema = {
   type: 'object',

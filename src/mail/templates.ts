@@ -106,3 +106,54 @@ export function secondFactorLockedMessage(to: string, name: string, lockedUntil:
     paragraphs: [`There were 10 wrong two-factor codes in a row for your account, so signing in is paused until ${lockedUntil.toUTCString()}.`, 'Someone may know your password: if these attempts were not yours, change your password now.'],
   });
 }
+
+/** D2 / M3: an administrator (or an operator) removed the member's second factors. */
+export function twoFactorResetMessage(to: string, name: string, options: { stillRequired: boolean }): MailMessage {
+  return render(to, 'Your two-factor authentication was reset', {
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'An administrator reset two-factor authentication for your account: your authenticator app and your recovery codes no longer work. You stay signed in where you are.',
+      options.stillRequired ? 'Two-factor authentication is still required for you, so you will set it up again the next time you sign in.' : 'You can turn it on again in your security settings.',
+    ],
+    footer: 'If you did not expect this, tell your administrator.',
+  });
+}
+
+/** P4: an administrator changed whether this member must use two-factor authentication. */
+export function memberTwoFactorRequirementMessage(to: string, name: string, options: { required: boolean; hasTwoFactor: boolean; requiredByOrganization: boolean }): MailMessage {
+  const paragraphs = options.required
+    ? [
+        'Your administrator now requires two-factor authentication for your account.',
+        options.hasTwoFactor ? 'You already use it, so nothing changes for you.' : 'Set it up in your security settings; the next time you sign in, you will be asked to set it up before anything else.',
+      ]
+    : [
+        'Your administrator no longer requires two-factor authentication for you personally.',
+        options.requiredByOrganization ? 'Your organization still requires it for everyone, so nothing changes for you.' : 'We recommend keeping it on all the same.',
+      ];
+  return render(to, options.required ? 'Two-factor authentication is now required for you' : 'Two-factor authentication is no longer required for you', { greeting: `Hello ${name},`, paragraphs });
+}
+
+/** P1: the organization now requires two-factor authentication; sent to members not set up yet. */
+export function twoFactorRequiredMessage(to: string, name: string, organizationName: string, deadline: Date | null, settingsLink: string): MailMessage {
+  const when =
+    deadline === null
+      ? 'The next time you sign in, you will be asked to set it up before you can continue.'
+      : `Please set it up before ${deadline.toUTCString()}. After that, you will be asked to set it up when you sign in, before you can continue.`;
+  return render(to, `${organizationName} now requires two-factor authentication`, {
+    greeting: `Hello ${name},`,
+    paragraphs: [`${organizationName} now requires two-factor authentication: signing in will ask for a code from an authenticator app as well as your password.`, when],
+    action: { label: 'Set up two-factor authentication', url: settingsLink },
+  });
+}
+
+/** P6: a reminder 7 days or 1 day before the organization's deadline. */
+export function twoFactorReminderMessage(to: string, name: string, organizationName: string, deadline: Date, settingsLink: string): MailMessage {
+  return render(to, 'Reminder: set up two-factor authentication', {
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `${organizationName} requires two-factor authentication from ${deadline.toUTCString()}, and you have not set it up yet.`,
+      'It takes a minute with an authenticator app. After the deadline, you will be asked to set it up when you sign in, before you can continue.',
+    ],
+    action: { label: 'Set up two-factor authentication', url: settingsLink },
+  });
+}

@@ -8,6 +8,8 @@ import type { AppContext, RequestOrigin } from './context.js';
 export const auditEventTypes = [
   'organization.created',
   'organization.updated',
+  'organization.two_factor_required',
+  'organization.two_factor_optional',
   'user.signed_up',
   'user.email_verified',
   'user.signed_in',
@@ -29,6 +31,12 @@ export const auditEventTypes = [
   'two_factor.recovery_code_used',
   'two_factor.code_rejected',
   'two_factor.locked',
+  // M2–M6, P4: administration by an administrator or an operator (the `tessera` command).
+  'two_factor.reset',
+  'user.role_changed',
+  'user.two_factor_requirement_changed',
+  'user.created',
+  'organization.members_listed',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];
@@ -60,3 +68,6 @@ export async function recordAudit(db: Kysely<Database>, context: AppContext, ent
 export function memberActor(userId: string): AuditEntry['actor'] {
   return { type: 'member', userId };
 }
+
+/** M6: someone with shell access to the server, acting through the `tessera` command. */
+export const operatorActor: AuditEntry['actor'] = { type: 'operator', userId: null };

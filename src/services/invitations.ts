@@ -2,6 +2,7 @@
 // the link (7 days, single use) and is signed in.
 import { normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
+import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import type { Role } from '../core/roles.js';
 import { invitationMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
@@ -12,10 +13,10 @@ import type { Invitation, Organization } from '../store/schema.js';
 import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
-import { startSession, type Authenticated, type StartedSession } from './sessions.js';
+import { setupRequirementOf, startSession, type Authenticated, type StartedSession } from './sessions.js';
 import { validateNewPassword } from './validation.js';
 
-const invitationLifetimeInMs = 7 * 24 * 60 * 60 * 1000;
+export const invitationLifetimeInMs = 7 * 24 * 60 * 60 * 1000;
 const emailTaken = fail('email_taken', { fieldErrors: [{ field: 'email', message: 'Someone with this e-mail address already has an account.' }] });
 
 export interface InvitationInput {
@@ -124,7 +125,10 @@ export async function acceptInvitation(context: AppContext, input: AcceptInput, 
       await recordLogin(trx, userId, now, 'password');
       const actor = memberActor(userId);
       await recordAudit(trx, context, { organizationId: invitation.organizationId, type: 'invitation.accepted', actor, targetUserId: userId, origin, details: { invitationId: invitation.id, role: invitation.role } });
-      const started = await startSession(trx, context, userId, origin);
+      // P5: a member required to use a second factor from day one goes straight into setup.
+      const organization = await findOrganizationById(trx, invitation.organizationId);
+      const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf({ twoFactorRequired: invitation.twoFactorRequired }, organization), false, now);
+      const started = await startSession(trx, context, userId, origin, { setupOnly });
       await recordAudit(trx, context, { organizationId: invitation.organizationId, type: 'user.signed_in', actor, targetUserId: userId, origin, details: { method: 'password', secondFactor: null } });
       return started;
     });

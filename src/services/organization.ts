@@ -1,11 +1,15 @@
-// The organization as administrators see it: settings, members, audit log.
-import { updateOrganization, findOrganizationById } from '../store/organizations.js';
+// The organization as administrators see it: settings and two-factor policy (P1, P3, P6),
+// members, audit log.
+import { checkRequirementChange } from '../core/policy.js';
+import { twoFactorRequiredMessage } from '../mail/templates.js';
+import { findOrganizationById, setTwoFactorDeadline, turnTwoFactorRequirementOff, turnTwoFactorRequirementOn, updateOrganization } from '../store/organizations.js';
+import { countUsersWithoutTwoFactor, listUsersWithoutTwoFactor, type MemberContact } from '../store/users.js';
 import { listAuditEvents } from '../store/audit-events.js';
-import type { AuditEvent, Organization, RecoveryCodePolicy } from '../store/schema.js';
+import type { AuditEvent, Organization, RecoveryCodePolicy, TwoFactorRequirement } from '../store/schema.js';
 import { encodeDirectoryCursor, type DirectoryQuery } from '../core/user-directory.js';
 import { listDirectory, sortValueOf, type UserWithFactors } from '../store/user-directory.js';
 import { memberActor, recordAudit } from './audit.js';
-import { fail, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
 
 export interface OrganizationChanges {
@@ -14,15 +18,102 @@ export interface OrganizationChanges {
   recoveryCodePolicy?: RecoveryCodePolicy;
 }
 
-export async function updateOrganizationSettings(context: AppContext, admin: Authenticated, changes: OrganizationChanges, origin: RequestOrigin): Promise<Outcome<{ organization: Organization }>> {
-  const organization = await context.db.transaction().execute(async (trx) => {
-    await updateOrganization(trx, admin.organization.id, changes);
-    if (Object.keys(changes).length > 0) {
-      await recordAudit(trx, context, { organizationId: admin.organization.id, type: 'organization.updated', actor: memberActor(admin.user.id), targetUserId: null, origin, details: { changes } });
+/** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */
+export interface RequirementChange {
+  requirement?: TwoFactorRequirement;
+  requiredFrom?: number | null;
+}
+
+type PolicyStep = { kind: 'none' } | { kind: 'turn_on'; requiredFrom: number | null } | { kind: 'turn_off' } | { kind: 'move_deadline'; requiredFrom: number | null };
+
+/** What the change asks of the current policy; a deadline must be in the future unless it stays as it is. */
+function planPolicyStep(current: Organization, change: RequirementChange, nowInMs: number): Outcome<{ step: PolicyStep }> {
+  const requirement = change.requirement ?? current.twoFactorRequirement;
+  const isUnchangedDeadline = change.requiredFrom === undefined || (requirement === 'required' && current.twoFactorRequirement === 'required' && change.requiredFrom === current.twoFactorRequiredFrom);
+  if (!isUnchangedDeadline) {
+    const check = checkRequirementChange({ requirement, requiredFromInMs: change.requiredFrom ?? null }, nowInMs);
+    if (!check.ok) {
+      const message = check.reason === 'deadline_not_in_future' ? 'Choose a date and time in the future.' : 'A deadline goes only with the requirement turned on.';
+      return fail('validation_failed', { fieldErrors: [{ field: 'twoFactor.requiredFrom', message }] });
     }
-    return findOrganizationById(trx, admin.organization.id);
+  }
+  if (requirement === 'optional') return { ok: true, step: current.twoFactorRequirement === 'required' ? { kind: 'turn_off' } : { kind: 'none' } };
+  if (current.twoFactorRequirement === 'optional') return { ok: true, step: { kind: 'turn_on', requiredFrom: change.requiredFrom ?? null } };
+  if (isUnchangedDeadline) return { ok: true, step: { kind: 'none' } };
+  return { ok: true, step: { kind: 'move_deadline', requiredFrom: change.requiredFrom ?? null } };
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function updateOrganizationSettings(
+  context: AppContext,
+  admin: Authenticated,
+  changes: OrganizationChanges,
+  origin: RequestOrigin,
+  requirementChange: RequirementChange = {},
+): Promise<Outcome<{ organization: Organization }>> {
+  const now = nowInMs(context);
+  // Checked against the organization as this request found it; the updates below are conditional,
+  // so a concurrent change cannot make one administrator's "turn on" announce twice.
+  const plan = planPolicyStep(admin.organization, requirementChange, now);
+  if (!plan.ok) return plan;
+  const organizationId = admin.organization.id;
+  const actor = memberActor(admin.user.id);
+  const done = await context.db.transaction().execute(async (trx) => {
+    await updateOrganization(trx, organizationId, changes);
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
+    }
+    let toNotify: MemberContact[] = [];
+    const step = plan.step;
+    switch (step.kind) {
+      case 'none':
+        break;
+      case 'turn_on':
+        if (await turnTwoFactorRequirementOn(trx, organizationId, step.requiredFrom)) {
+          await recordAudit(trx, context, { organizationId, type: 'organization.two_factor_required', actor, targetUserId: null, origin, details: { requiredFrom: isoOrNull(step.requiredFrom) } });
+          toNotify = await listUsersWithoutTwoFactor(trx, organizationId);
+        }
+        break;
+      case 'turn_off':
+        // P3: only the organization's row changes; members keep their factors and own requirement.
+        if (await turnTwoFactorRequirementOff(trx, organizationId)) {
+          await recordAudit(trx, context, { organizationId, type: 'organization.two_factor_optional', actor, targetUserId: null, origin });
+        }
+        break;
+      case 'move_deadline':
+        if (await setTwoFactorDeadline(trx, organizationId, step.requiredFrom)) {
+          await recordAudit(trx, context, {
+            organizationId,
+            type: 'organization.two_factor_required',
+            actor,
+            targetUserId: null,
+            origin,
+            details: { requiredFrom: isoOrNull(step.requiredFrom), previousRequiredFrom: isoOrNull(admin.organization.twoFactorRequiredFrom) },
+          });
+        }
+        break;
+      default:
+        step satisfies never;
+    }
+    return { organization: await findOrganizationById(trx, organizationId), toNotify };
   });
-  return organization ? { ok: true, organization } : fail('not_found');
+  const organization = done.organization;
+  if (!organization) return fail('not_found');
+  // P1, after the commit: everyone not set up yet, administrators included.
+  if (done.toNotify.length > 0) {
+    const organizationName = organization.brandName ?? organization.name;
+    const deadline = organization.twoFactorRequiredFrom === null ? null : new Date(organization.twoFactorRequiredFrom);
+    const link = new URL('/settings', context.config.publicUrl).toString();
+    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, member.name, organizationName, deadline, link));
+  }
+  return { ok: true, organization };
+}
+
+/** P1: who is not set up yet, for the confirmation before turning the requirement on. */
+export async function listMembersNotSetUp(context: AppContext, admin: Authenticated, limit: number): Promise<{ users: MemberContact[]; total: number }> {
+  const [users, total] = await Promise.all([listUsersWithoutTwoFactor(context.db, admin.organization.id, limit), countUsersWithoutTwoFactor(context.db, admin.organization.id)]);
+  return { users, total };
 }
 
 export interface Page<T> {
@@ -40,8 +131,36 @@ export async function listMembers(context: AppContext, admin: Authenticated, que
   return { items, nextCursor };
 }
 
-export async function listOrganizationAuditEvents(context: AppContext, admin: Authenticated, query: { userId?: string; type?: string; cursor?: string; limit: number }): Promise<Page<AuditEvent>> {
-  const rows = await listAuditEvents(context.db, { organizationId: admin.organization.id, targetUserId: query.userId, type: query.type, beforeId: query.cursor, limit: query.limit + 1 });
+/** M5: by member, type and time (from inclusive, to exclusive). */
+export interface AuditFilters {
+  userId?: string;
+  type?: string;
+  fromInMs?: number;
+  toInMs?: number;
+}
+
+export async function listOrganizationAuditEvents(context: AppContext, admin: Authenticated, query: AuditFilters & { cursor?: string; limit: number }): Promise<Page<AuditEvent>> {
+  const rows = await listAuditEvents(context.db, { ...auditQueryOf(admin, query), beforeId: query.cursor, limit: query.limit + 1 });
   const items = rows.slice(0, query.limit);
   return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+}
+
+const exportPageSize = 500;
+
+/**
+ * M5: every matching event, newest first, a page at a time, so an export of any size holds one
+ * page in memory. Events written while it runs are newer than the first page and stay out.
+ */
+export async function* exportOrganizationAuditEvents(context: AppContext, admin: Authenticated, filters: AuditFilters): AsyncGenerator<AuditEvent> {
+  let beforeId: string | undefined;
+  for (;;) {
+    const rows = await listAuditEvents(context.db, { ...auditQueryOf(admin, filters), beforeId, limit: exportPageSize });
+    yield* rows;
+    if (rows.length < exportPageSize) return;
+    beforeId = rows[rows.length - 1]!.id;
+  }
+}
+
+function auditQueryOf(admin: Authenticated, filters: AuditFilters) {
+  return { organizationId: admin.organization.id, targetUserId: filters.userId, type: filters.type, fromInMs: filters.fromInMs, toInMs: filters.toInMs };
 }

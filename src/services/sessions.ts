@@ -1,11 +1,12 @@
 // A3: opaque session tokens, stored as SHA-256 only, with idle and absolute expiry.
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
+import { twoFactorSetupRequirement } from '../core/policy.js';
 import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { deleteSession, insertSession, touchSession } from '../store/sessions.js';
-import type { Database } from '../store/schema.js';
+import type { Database, Organization, User } from '../store/schema.js';
 import type { SessionRecord } from '../store/session-lookup.js';
 import type { AppContext, RequestOrigin } from './context.js';
 
@@ -14,8 +15,11 @@ export interface StartedSession {
   token: string;
 }
 
-/** Issues a fresh session (a new token after every completed sign-in step). */
-export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin): Promise<StartedSession> {
+/**
+ * Issues a fresh session (a new token after every completed sign-in step). `setupOnly`: P5, the
+ * session may only set up a second factor until that is done.
+ */
+export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean } = {}): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
   const sessionId = newId(now, context.random);
@@ -29,6 +33,7 @@ export async function startSession(db: Kysely<Database>, context: AppContext, us
     reauthenticatedAt: now,
     ip: origin.ip,
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
+    setupOnly: options.setupOnly ? 1 : 0,
   });
   return { sessionId, token };
 }
@@ -52,6 +57,21 @@ export async function resolveSession(context: AppContext, token: string): Promis
   return found;
 }
 
-export function requiredActionsOf(auth: Authenticated): RequiredAction[] {
-  return computeRequiredActions({ mustRegenerateRecoveryCodes: auth.user.recoveryCodesRegenerationRequired === 1 });
+export function requiredActionsOf(auth: Authenticated, nowInMs: number): RequiredAction[] {
+  return computeRequiredActions({
+    mustRegenerateRecoveryCodes: auth.user.recoveryCodesRegenerationRequired === 1,
+    setupRequirement: setupRequirementOf(auth.user, auth.organization),
+    hasTwoFactor: auth.hasTwoFactor,
+    isSetupOnlySession: auth.session.setupOnly === 1,
+    nowInMs,
+  });
+}
+
+/** P1/P4/P6: the member's effective requirement and its deadline. */
+export function setupRequirementOf(user: Pick<User, 'twoFactorRequired'>, organization: Pick<Organization, 'twoFactorRequirement' | 'twoFactorRequiredFrom'>) {
+  return twoFactorSetupRequirement({
+    organizationRequirement: organization.twoFactorRequirement,
+    organizationRequiredFromInMs: organization.twoFactorRequiredFrom,
+    memberRequired: user.twoFactorRequired === 1,
+  });
 }

@@ -1,6 +1,9 @@
 // A2: sign-in with e-mail and password. Unknown e-mail and wrong password answer alike.
-// Members with a second factor get a challenge and nothing else (L1).
+// Members with a second factor get a challenge and nothing else (L1); members who must set one
+// up get a session that opens only the setup (P5).
 import { normaliseEmail } from '../core/email-address.js';
+import { mustSetUpAtSignIn } from '../core/required-actions.js';
+import { findOrganizationById } from '../store/organizations.js';
 import { findUserByEmail, recordLogin } from '../store/users.js';
 import { deleteSession } from '../store/sessions.js';
 import { hasTotpCredential } from '../store/totp.js';
@@ -8,7 +11,7 @@ import { memberActor, recordAudit } from './audit.js';
 import { nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
-import { startSession, type StartedSession } from './sessions.js';
+import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
 
 export interface SignInInput {
   email: string;
@@ -18,6 +21,7 @@ export interface SignInInput {
 export type SignInResult = Outcome<
   | { status: 'signed_in'; session: StartedSession }
   | { status: 'two_factor_required'; methods: Array<'totp' | 'recovery_code'>; challenge: IssuedChallenge }
+  | { status: 'two_factor_setup_required'; session: StartedSession }
 >;
 
 export async function signIn(context: AppContext, input: SignInInput, origin: RequestOrigin, previousSessionId?: string): Promise<SignInResult> {
@@ -36,13 +40,23 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
     const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
     return { ok: true, status: 'two_factor_required', methods: ['totp', 'recovery_code'], challenge };
   }
+  const organization = await findOrganizationById(context.db, member.organizationId);
+  // P5: no way around the setup; the member has no second factor (checked above).
+  const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf(member, organization), false, now);
   const session = await context.db.transaction().execute(async (trx) => {
     // A3: signing in replaces whatever session this browser had.
     if (previousSessionId) await deleteSession(trx, previousSessionId);
-    const started = await startSession(trx, context, member.id, origin);
+    const started = await startSession(trx, context, member.id, origin, { setupOnly });
     await recordLogin(trx, member.id, now, 'password');
-    await recordAudit(trx, context, { organizationId: member.organizationId, type: 'user.signed_in', actor: memberActor(member.id), targetUserId: member.id, origin, details: { method: 'password', secondFactor: null } });
+    await recordAudit(trx, context, {
+      organizationId: member.organizationId,
+      type: 'user.signed_in',
+      actor: memberActor(member.id),
+      targetUserId: member.id,
+      origin,
+      details: { method: 'password', secondFactor: null, ...(setupOnly ? { setupRequired: true } : {}) },
+    });
     return started;
   });
-  return { ok: true, status: 'signed_in', session };
+  return setupOnly ? { ok: true, status: 'two_factor_setup_required', session } : { ok: true, status: 'signed_in', session };
 }

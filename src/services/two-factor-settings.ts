@@ -8,6 +8,7 @@ import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
 import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
+import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
@@ -62,6 +63,10 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     if (!(await takePendingEnrollment(trx, auth.user.id, pending.secretSealed))) return undefined;
     if (!(await claimTotpStep(trx, auth.user.id, check.step))) return undefined;
     await saveTotpCredential(trx, auth.user.id, pending.secretSealed, now);
+    // P5: setup is done; this session becomes a complete one. Other setup-only sessions were
+    // opened with the password alone, so they end rather than skip the new second step.
+    await endSetupOnly(trx, auth.session.id);
+    await deleteSetupOnlySessionsOfUser(trx, auth.user.id, auth.session.id);
     const codes = await issueRecoveryCodes(trx, context, auth.user.id);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: wasEnabled ? 'two_factor.authenticator_replaced' : 'two_factor.enabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { method: 'totp' } });
     return codes;

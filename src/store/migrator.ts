@@ -3,12 +3,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import * as foundation from './migrations/2026_11_23_0001_foundation.js';
 import * as twoFactor from './migrations/2026_11_23_0002_two_factor.js';
 import * as usersGrid from './migrations/2026_11_23_0003_users_grid.js';
+import * as twoFactorPolicy from './migrations/2026_11_23_0004_two_factor_policy.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_23_0001_foundation': foundation,
   '2026_11_23_0002_two_factor': twoFactor,
   '2026_11_23_0003_users_grid': usersGrid,
+  '2026_11_23_0004_two_factor_policy': twoFactorPolicy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,3 +17,36 @@ export async function updateOrganization(
   if (Object.keys(changes).length === 0) return;
   await db.updateTable('organizations').set(changes).where('id', '=', id).execute();
 }
+
+/**
+ * P1: turns the requirement on only if it is off, so of two administrators turning it on at the
+ * same moment exactly one announces it. Returns whether this call turned it on.
+ */
+export async function turnTwoFactorRequirementOn(db: Kysely<Database>, id: string, requiredFrom: number | null): Promise<boolean> {
+  const result = await db.updateTable('organizations').set({ twoFactorRequirement: 'required', twoFactorRequiredFrom: requiredFrom }).where('id', '=', id).where('twoFactorRequirement', '=', 'optional').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** P3: turning it off touches only the organization's row, never a member's own settings. Returns whether it was on. */
+export async function turnTwoFactorRequirementOff(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.updateTable('organizations').set({ twoFactorRequirement: 'optional', twoFactorRequiredFrom: null }).where('id', '=', id).where('twoFactorRequirement', '=', 'required').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** P6: a new deadline while the requirement stays on. Returns whether it was on. */
+export async function setTwoFactorDeadline(db: Kysely<Database>, id: string, requiredFrom: number | null): Promise<boolean> {
+  const result = await db.updateTable('organizations').set({ twoFactorRequiredFrom: requiredFrom }).where('id', '=', id).where('twoFactorRequirement', '=', 'required').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** P6: organizations whose grace period ends within (after, until]; the reminder job's work list. */
+export async function findOrganizationsWithDeadlineBetween(db: Kysely<Database>, afterInMs: number, untilInMs: number): Promise<Organization[]> {
+  return db
+    .selectFrom('organizations')
+    .selectAll()
+    .where('twoFactorRequirement', '=', 'required')
+    .where('twoFactorRequiredFrom', '>', afterInMs)
+    .where('twoFactorRequiredFrom', '<=', untilInMs)
+    .orderBy('id')
+    .execute();
+}

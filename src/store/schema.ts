@@ -51,6 +51,8 @@ export interface SessionTable {
   reauthenticatedAt: number | null;
   ip: string | null;
   userAgent: string | null;
+  /** P5: 1 while the session may only set up a second factor (a sign-in that must go into setup). */
+  setupOnly: Generated<number>;
 }
 
 export interface EmailTokenTable {
@@ -129,6 +131,14 @@ export interface SignInChallengeTable {
   userAgent: string | null;
 }
 
+/** P6: a reminder e-mail claimed (and so sent) once per member, deadline and kind. */
+export interface TwoFactorReminderTable {
+  userId: string;
+  deadline: number;
+  kind: '7d' | '1d';
+  sentAt: number;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -141,11 +151,13 @@ export interface Database {
   totpCredentials: TotpCredentialTable;
   recoveryCodes: RecoveryCodeTable;
   signInChallenges: SignInChallengeTable;
+  twoFactorReminders: TwoFactorReminderTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
 export type User = Selectable<UserTable>;
 export type Session = Selectable<SessionTable>;
+export type NewSession = Insertable<SessionTable>;
 /** The store derives `nameNormalized` from `name`. */
 export type NewUser = Omit<Insertable<UserTable>, 'nameNormalized'>;
 export type RecoveryCode = Selectable<RecoveryCodeTable>;

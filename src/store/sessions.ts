@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database, Session } from './schema.js';
+import type { Database, NewSession, Session } from './schema.js';
 
-export async function insertSession(db: Kysely<Database>, session: Session): Promise<void> {
+export async function insertSession(db: Kysely<Database>, session: NewSession): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
 
@@ -35,4 +35,17 @@ export async function deleteSessionsOfUser(db: Kysely<Database>, userId: string,
 
 export async function listSessionsOfUser(db: Kysely<Database>, userId: string): Promise<Session[]> {
   return db.selectFrom('sessions').selectAll().where('userId', '=', userId).orderBy('lastSeenAt', 'desc').execute();
+}
+
+/** P5: setup is done; the session becomes a normal complete one. */
+export async function endSetupOnly(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.updateTable('sessions').set({ setupOnly: 0 }).where('id', '=', sessionId).where('setupOnly', '=', 1).execute();
+}
+
+/**
+ * P5: other setup-only sessions of a member who now has a second factor were opened with the
+ * password alone; they end rather than turn into complete sessions.
+ */
+export async function deleteSetupOnlySessionsOfUser(db: Kysely<Database>, userId: string, exceptSessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('userId', '=', userId).where('setupOnly', '=', 1).where('id', '!=', exceptSessionId).execute();
 }

@@ -49,3 +49,21 @@ export async function recordSecondStepSignIn(db: Kysely<Database>, userId: strin
 export function normalizeForSearch(value: string): string {
   return value.toLowerCase();
 }
+
+export interface MemberContact {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** P1: members (administrators included) without a second factor, by name; `limit` omitted = all. */
+export async function listUsersWithoutTwoFactor(db: Kysely<Database>, organizationId: string, limit?: number): Promise<MemberContact[]> {
+  let query = db.selectFrom('users').select(['id', 'email', 'name']).where('organizationId', '=', organizationId).where('twoFactorEnabled', '=', 0).orderBy('nameNormalized').orderBy('id');
+  if (limit !== undefined) query = query.limit(limit);
+  return query.execute();
+}
+
+export async function countUsersWithoutTwoFactor(db: Kysely<Database>, organizationId: string): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('count')).where('organizationId', '=', organizationId).where('twoFactorEnabled', '=', 0).executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -1,7 +1,7 @@
 // Resolves the session cookie once per request and enforces each route's declared access.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Failure } from '../../services/context.js';
-import { findBlockingAction } from '../../core/required-actions.js';
+import { findBlockingAction, findSensitiveRefusal } from '../../core/required-actions.js';
 import { isAdministrator } from '../../core/roles.js';
 import { isReauthenticationRecent } from '../../core/session-policy.js';
 import type { AppContext } from '../../services/context.js';
@@ -46,11 +46,17 @@ function refusalFor(request: FastifyRequest, context: AppContext): Omit<Failure,
   const auth = request.auth;
   if (!auth) return { code: 'unauthenticated' };
   const config = request.routeOptions.config;
-  // A blocking required action allows only what completes it (SPEC, HTTP API contract).
-  const blocking = findBlockingAction(requiredActionsOf(auth), config?.completes ?? noBlockingActionCompleted);
-  if (blocking) return { code: blocking.action };
+  const now = context.clock.now().getTime();
+  const actions = requiredActionsOf(auth, now);
+  // A route the member may never use answers so first; what they must do comes after.
   if (config?.access === 'admin' && !isAdministrator(auth.user.role)) return { code: 'forbidden', detail: 'Only administrators can do this.' };
-  if (config?.recentPassword && !isReauthenticationRecent(auth.session.reauthenticatedAt, context.clock.now().getTime())) return { code: 'reauthentication_required' };
+  // A blocking required action allows only what completes it (SPEC, HTTP API contract).
+  const blocking = findBlockingAction(actions, config?.completes ?? noBlockingActionCompleted);
+  if (blocking) return { code: blocking.action };
+  // P5: sensitive actions wait until an enforced action (a second factor to set up) is done.
+  const refusal = config?.sensitive ? findSensitiveRefusal(actions) : undefined;
+  if (refusal) return { code: refusal.action };
+  if (config?.recentPassword && !isReauthenticationRecent(auth.session.reauthenticatedAt, now)) return { code: 'reauthentication_required' };
   return undefined;
 }
 

@@ -37,7 +37,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);
       const auth = await resolveSession(context, result.session.token);
-      return reply.code(201).send(sessionStateView(auth!));
+      return reply.code(201).send(sessionStateView(auth!, context.clock.now().getTime()));
     },
   );
 
@@ -72,6 +72,10 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
           // L1: a challenge with its own cookie, and no session.
           setChallengeCookie(reply, context, result.challenge);
           return { status: result.status, methods: result.methods };
+        case 'two_factor_setup_required':
+          // P5: a session that only opens the setup until a second factor is confirmed.
+          setSessionCookie(reply, context, result.session);
+          return { status: result.status };
       }
     },
   );
@@ -116,7 +120,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
   app.post<{ Body: { password: string } }>(
     '/api/v1/auth/reauthenticate',
     {
-      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: {
         tags: ['auth'],
         summary: 'Confirm the password for sensitive actions in the next 10 minutes (A5).',
@@ -147,7 +151,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
   app.post(
     '/api/v1/auth/verify-email/resend',
     {
-      config: { access: 'member' },
+      // T1 needs a verified address, so a member limited to setup (P5) must be able to get one.
+      config: { access: 'member', completes: ['two_factor_setup_required'] },
       schema: { tags: ['auth'], summary: 'Send a new verification e-mail to the signed-in member.', response: { 202: noContent, ...problemResponses(401) } },
     },
     async (request, reply) => {
@@ -196,9 +201,9 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     '/api/v1/session',
     {
       // Always readable, so a client learns which required actions block it.
-      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: { tags: ['session'], summary: 'The signed-in member, their organization and required actions.', response: { 200: sessionStateSchema, ...problemResponses(401) } },
     },
-    async (request) => sessionStateView(requireAuth(request.auth)),
+    async (request) => sessionStateView(requireAuth(request.auth), context.clock.now().getTime()),
   );
 }

@@ -50,7 +50,7 @@ export function registerInvitationRoutes(app: FastifyInstance, context: AppConte
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);
       const auth = await resolveSession(context, result.session.token);
-      return reply.code(201).send(sessionStateView(auth!));
+      return reply.code(201).send(sessionStateView(auth!, context.clock.now().getTime()));
     },
   );
 }

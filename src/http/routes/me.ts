@@ -12,8 +12,8 @@ export function registerMeRoutes(app: FastifyInstance, context: AppContext): voi
   app.patch<{ Body: { name: string } }>(
     '/api/v1/me',
     {
-      config: { access: 'member' },
-      schema: { tags: ['me'], summary: 'Change one’s own profile.', body: objectSchema({ name: nameField }, ['name']), response: { 200: objectSchema({ user: userSchema }, ['user']), ...problemResponses(400, 401) } },
+      config: { access: 'member', sensitive: true },
+      schema: { tags: ['me'], summary: 'Change one’s own profile.', body: objectSchema({ name: nameField }, ['name']), response: { 200: objectSchema({ user: userSchema }, ['user']), ...problemResponses(400, 401, 403) } },
     },
     async (request, reply) => {
       const auth = requireAuth(request.auth);
@@ -28,12 +28,12 @@ export function registerMeRoutes(app: FastifyInstance, context: AppContext): voi
   app.post<{ Body: { currentPassword: string; newPassword: string } }>(
     '/api/v1/me/password',
     {
-      config: { access: 'member' },
+      config: { access: 'member', sensitive: true },
       schema: {
         tags: ['me'],
         summary: 'Change one’s password; other sessions are signed out.',
         body: objectSchema({ currentPassword: passwordField, newPassword: passwordField }, ['currentPassword', 'newPassword']),
-        response: { 204: noContent, ...problemResponses(400, 401, 429) },
+        response: { 204: noContent, ...problemResponses(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {

@@ -1,20 +1,23 @@
 // Administration of one organization: settings, members and invitations, audit log.
-// Every route here is `access: 'admin'` and reads only the caller's own organization.
+// Every route here is `access: 'admin'` and reads only the caller's own organization; every
+// mutation is `sensitive` (P5: refused while the administrator must still set up a second factor).
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../core/roles.js';
 import { decodeDirectoryCursor, defaultDirection, directorySortKeys, type DirectorySortKey, type SortDirection } from '../../core/user-directory.js';
 import type { AppContext } from '../../services/context.js';
 import { inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.js';
-import { listMembers, listOrganizationAuditEvents, updateOrganizationSettings, type OrganizationChanges } from '../../services/organization.js';
-import type { RecoveryCodePolicy } from '../../store/schema.js';
+import { listMembers, listMembersNotSetUp, updateOrganizationSettings, type OrganizationChanges, type RequirementChange } from '../../services/organization.js';
+import type { RecoveryCodePolicy, TwoFactorRequirement } from '../../store/schema.js';
 import { validateEmail } from '../../services/validation.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
 import { emailField, idField, nameField, noContent, objectSchema, problemResponses, roleField, textField } from '../schemas.js';
-import { auditEventSchema, auditEventView, invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView } from '../views.js';
+import { invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView, pendingMemberSchema } from '../views.js';
 
 const pageSize = 50;
+/** P1: the confirmation lists this many members not set up yet, and counts the rest. */
+const pendingListLimit = 100;
 
 interface DirectoryParams {
   twoFactor?: 'on' | 'off';
@@ -25,40 +28,68 @@ interface DirectoryParams {
   order?: SortDirection;
   cursor?: string;
 }
-const cursorField = { type: 'string', maxLength: 64, pattern: '^[0-9a-f-]*$' } as const;
 
 export function registerOrganizationRoutes(app: FastifyInstance, context: AppContext): void {
   app.get(
     '/api/v1/organization',
-    { config: { access: 'member' }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
+    // Open during setup (P5): it shows nothing that GET /api/v1/session does not already show.
+    { config: { access: 'member', completes: ['two_factor_setup_required'] }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null } } }>(
     '/api/v1/organization',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', sensitive: true },
       schema: {
         tags: ['organization'],
-        summary: 'Change the organization’s name or brand (the issuer shown in authenticator apps).',
+        summary: 'Change the organization’s name, brand (the issuer shown in authenticator apps) or two-factor policy (P1, P3, P6, R6).',
         body: objectSchema({
           name: textField(100),
           brandName: { anyOf: [textField(100), { type: 'null' }] },
-          twoFactor: objectSchema({ recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'], description: 'R6' } }),
+          twoFactor: objectSchema({
+            recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'], description: 'R6' },
+            requirement: { type: 'string', enum: ['optional', 'required'], description: 'P1: turning it on e-mails every member not set up yet; turning it off changes nobody’s own settings (P3).' },
+            requiredFrom: {
+              anyOf: [{ type: 'string', format: 'date-time', maxLength: 64 }, { type: 'null' }],
+              description: 'P6: the end of the grace period, in the future; only with requirement "required". Null: at once.',
+            },
+          }),
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request, reply) => {
       const changes: OrganizationChanges = {};
+      const twoFactor = request.body.twoFactor;
       if (request.body.name !== undefined) changes.name = request.body.name.trim();
       if (request.body.brandName !== undefined) changes.brandName = request.body.brandName?.trim() || null;
-      if (request.body.twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = request.body.twoFactor.recoveryCodePolicy;
+      if (twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = twoFactor.recoveryCodePolicy;
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
-      const result = await updateOrganizationSettings(context, requireAuth(request.auth), changes, originOf(request));
+      const requirementChange: RequirementChange = {};
+      if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
+      if (twoFactor?.requiredFrom !== undefined) {
+        const requiredFrom = twoFactor.requiredFrom === null ? null : Date.parse(twoFactor.requiredFrom);
+        if (requiredFrom !== null && !Number.isFinite(requiredFrom)) return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'twoFactor.requiredFrom', message: 'Enter a date and time.' }] });
+        requirementChange.requiredFrom = requiredFrom;
+      }
+      const result = await updateOrganizationSettings(context, requireAuth(request.auth), changes, originOf(request), requirementChange);
       if (!result.ok) return sendProblem(reply, result);
       return organizationView(result.organization);
     },
+  );
+
+  app.get(
+    '/api/v1/organization/two-factor/pending',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'Members (administrators included) who have not set up two-factor authentication yet: the first 100 by name, and how many in all (P1).',
+        response: { 200: objectSchema({ users: { type: 'array', items: pendingMemberSchema }, total: { type: 'integer' } }, ['users', 'total']), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => listMembersNotSetUp(context, requireAuth(request.auth), pendingListLimit),
   );
 
   app.get<{ Querystring: DirectoryParams }>(
@@ -106,7 +137,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.post<{ Body: { email: string; name: string; role: Role; twoFactorRequired?: boolean } }>(
     '/api/v1/organization/users',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', sensitive: true },
       schema: {
         tags: ['organization'],
         summary: 'Invite a teammate by e-mail with a role (A6).',
@@ -137,30 +168,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.delete<{ Params: { id: string } }>(
     '/api/v1/organization/invitations/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', sensitive: true },
       schema: { tags: ['organization'], summary: 'Revoke an invitation; its link stops working.', params: objectSchema({ id: idField }, ['id']), response: { 204: noContent, ...problemResponses(400, 401, 403, 404) } },
     },
     async (request, reply) => {
       const result = await revokeInvitation(context, requireAuth(request.auth), request.params.id, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(204).send();
-    },
-  );
-
-  app.get<{ Querystring: { userId?: string; type?: string; cursor?: string } }>(
-    '/api/v1/organization/audit-events',
-    {
-      config: { access: 'admin' },
-      schema: {
-        tags: ['organization'],
-        summary: 'Security events of the organization, newest first (M5).',
-        querystring: objectSchema({ userId: idField, type: { type: 'string', maxLength: 100, pattern: '^[a-z0-9_.]*$' }, cursor: cursorField }),
-        response: { 200: objectSchema({ events: { type: 'array', items: auditEventSchema }, nextCursor: { type: ['string', 'null'] } }, ['events', 'nextCursor']), ...problemResponses(400, 401, 403) },
-      },
-    },
-    async (request) => {
-      const page = await listOrganizationAuditEvents(context, requireAuth(request.auth), { userId: request.query.userId, type: request.query.type || undefined, cursor: request.query.cursor || undefined, limit: pageSize });
-      return { events: page.items.map(auditEventView), nextCursor: page.nextCursor };
     },
   );
 }

@@ -13,7 +13,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.get(
     '/api/v1/me/two-factor',
     {
-      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Whether two-factor authentication is on, required, and how many recovery codes remain.',
@@ -37,7 +37,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.post(
     '/api/v1/me/two-factor/totp',
     {
-      config: { access: 'member', recentPassword: true },
+      config: { access: 'member', recentPassword: true, completes: ['two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Start setting up an authenticator app; open for 10 minutes, replacing a pending setup (T1–T3).',
@@ -65,7 +65,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.post<{ Body: { code: string } }>(
     '/api/v1/me/two-factor/totp/confirm',
     {
-      config: { access: 'member' },
+      config: { access: 'member', completes: ['two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Activate the pending authenticator with a current code; returns new recovery codes (T4–T6).',
