@@ -1,9 +1,14 @@
-// The `tessera` command: serve, migrate (more subcommands arrive with M6).
+// The `tessera` command: serve, migrate, development seed, and the operator commands (M6).
 import { readConfig } from '../config.js';
-import { openStore } from '../store/database.js';
-import { migrateDown, migrateToLatest } from '../store/migrator.js';
+import { isId } from '../core/ids.js';
+import { memberRowView } from '../http/views.js';
+import type { MailLogger } from '../mail/mailer.js';
 import { consoleLogger, openRuntime, startServer } from '../main.js';
 import { seedOrganization } from '../services/dev-seed.js';
+import type { Failure } from '../services/context.js';
+import { createOrganizationAsOperator, listMembersAsOperator, resetTwoFactorByEmailAsOperator } from '../services/operator.js';
+import { openStore } from '../store/database.js';
+import { migrateDown, migrateToLatest } from '../store/migrator.js';
 
 const usage = `Usage: tessera <command>
 
@@ -11,70 +16,205 @@ Commands:
   serve            run migrations and serve the API and web interface
   migrate          bring the database schema up to date
   migrate:down     undo the most recent migration
+  org create --name N --admin-email E --admin-name A [--admin-password P]
+                   create an organization and its first administrator: with a password, the
+                   administrator can sign in at once; without, a one-time invitation link is printed
+  users list --org ID [--json]
+                   list an organization's members (a table, or JSON)
+  users reset-2fa --email E
+                   remove every second factor and recovery code of the member with this address
   dev seed --members N [--org NAME] [--admin-email E] [--admin-password P]
                    create an organization with N members for development (not in production)
+
+Operator commands write an audit event with actor type "operator".
 `;
 
-export async function runCli(argv: string[]): Promise<number> {
+/** Where the command reads its environment and writes its output (tests pass their own). */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: CliIo = {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command] = argv;
   switch (command) {
     case 'serve':
-      await startServer(readConfig());
+      await startServer(readConfig(io.env));
       return -1; // keeps running
     case 'migrate':
     case 'migrate:down': {
-      const store = openStore(readConfig().databaseUrl);
+      const store = openStore(readConfig(io.env).databaseUrl);
       try {
         const results = command === 'migrate' ? await migrateToLatest(store.db) : await migrateDown(store.db);
-        process.stdout.write(results.length ? results.join('\n') + '\n' : 'The database is up to date.\n');
+        io.stdout(results.length ? results.join('\n') + '\n' : 'The database is up to date.\n');
         return 0;
       } finally {
         await store.close();
       }
     }
+    case 'org':
+      return runOrganizationCommand(argv.slice(1), io);
+    case 'users':
+      return runUsersCommand(argv.slice(1), io);
     case 'dev':
-      return runDevCommand(argv.slice(1));
+      return runDevCommand(argv.slice(1), io);
     case undefined:
     case 'help':
     case '--help':
-      process.stdout.write(usage);
+      io.stdout(usage);
       return command === undefined ? 1 : 0;
     default:
-      process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
+      io.stderr(`Unknown command: ${command}\n\n${usage}`);
       return 1;
   }
 }
 
-/** `--name value` pairs; a flag without a value is an error. */
-function parseFlags(argv: string[]): Map<string, string> | string {
+/** `--name value` pairs, plus the named switches (flags without a value); anything else is an error. */
+function parseFlags(argv: string[], switches: readonly string[] = []): Map<string, string> | string {
   const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
+  for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!;
+    if (!name.startsWith('--')) return `Expected --name value pairs, got "${name}".`;
+    if (switches.includes(name.slice(2))) {
+      flags.set(name.slice(2), 'true');
+      continue;
+    }
     const value = argv[i + 1];
-    if (!name.startsWith('--') || value === undefined) return `Expected --name value pairs, got "${name}".`;
+    if (value === undefined) return `Expected --name value pairs, got "${name}".`;
     flags.set(name.slice(2), value);
+    i++;
   }
   return flags;
 }
 
-async function runDevCommand(argv: string[]): Promise<number> {
+function usageError(io: CliIo, message: string): number {
+  io.stderr(`${message}\n\n${usage}`);
+  return 1;
+}
+
+function failureMessage(failure: Failure): string {
+  return failure.detail ?? failure.fieldErrors?.map((e) => `--${e.field}: ${e.message}`).join('\n') ?? failure.code;
+}
+
+/** Operator commands log to stderr, so stdout carries only the answer (e.g. JSON). */
+function stderrLogger(io: CliIo): MailLogger & { warn(object: object, message: string): void } {
+  const write = (level: string) => (object: object, message: string) => io.stderr(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...object }) + '\n');
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+async function withRuntime(io: CliIo, run: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<number>): Promise<number> {
+  const runtime = await openRuntime(readConfig(io.env), stderrLogger(io));
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function runOrganizationCommand(argv: string[], io: CliIo): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  const flags = parseFlags(rest);
+  if (subcommand !== 'create') return usageError(io, `Unknown command: org ${subcommand ?? ''}`.trim());
+  if (typeof flags === 'string') return usageError(io, flags);
+  const name = flags.get('name');
+  const adminEmail = flags.get('admin-email');
+  const adminName = flags.get('admin-name');
+  if (name === undefined || adminEmail === undefined || adminName === undefined) return usageError(io, 'org create needs --name, --admin-email and --admin-name.');
+  return withRuntime(io, async (runtime) => {
+    const result = await createOrganizationAsOperator(runtime.context, { name, adminEmail, adminName, adminPassword: flags.get('admin-password') });
+    if (!result.ok) {
+      io.stderr(`${failureMessage(result)}\n`);
+      return 1;
+    }
+    const { created } = result;
+    io.stdout(`Created organization ${created.organizationId}.\n`);
+    if (created.invitationLink) io.stdout(`Send this one-time link to ${created.adminEmail} to set a password (valid for 7 days):\n${created.invitationLink}\n`);
+    else io.stdout(`${created.adminEmail} can sign in as administrator with the given password.\n`);
+    return 0;
+  });
+}
+
+async function runUsersCommand(argv: string[], io: CliIo): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  const flags = parseFlags(rest, subcommand === 'list' ? ['json'] : []);
+  if (typeof flags === 'string') return usageError(io, flags);
+  switch (subcommand) {
+    case 'list': {
+      const organizationId = flags.get('org');
+      if (organizationId === undefined || !isId(organizationId)) return usageError(io, 'users list needs --org with an organization id.');
+      const asJson = flags.has('json');
+      return withRuntime(io, async (runtime) => {
+        const rows: string[][] = [];
+        let first = true;
+        const result = await listMembersAsOperator(runtime.context, organizationId, (members, organization) => {
+          for (const member of members) {
+            const row = memberRowView(member, organization);
+            if (asJson) {
+              io.stdout(`${first ? '[\n' : ',\n'}${JSON.stringify(row)}`);
+              first = false;
+            } else {
+              rows.push([row.id, row.email, row.name, row.role, row.twoFactor.status, row.twoFactor.required ? `yes (${row.twoFactor.requiredBy})` : 'no', row.lastLogin ? `${row.lastLogin.at}${row.lastLogin.withTwoFactor ? ' (2FA)' : ''}` : 'never']);
+            }
+          }
+        });
+        if (!result.ok) {
+          io.stderr(`${failureMessage(result)}\n`);
+          return 1;
+        }
+        if (asJson) io.stdout(first ? '[]\n' : '\n]\n');
+        else io.stdout(formatTable(['ID', 'E-MAIL', 'NAME', 'ROLE', '2FA', 'REQUIRED', 'LAST SIGN-IN'], rows) + `${result.count} member${result.count === 1 ? '' : 's'} in ${result.organization.name}.\n`);
+        return 0;
+      });
+    }
+    case 'reset-2fa': {
+      const email = flags.get('email');
+      if (email === undefined) return usageError(io, 'users reset-2fa needs --email.');
+      return withRuntime(io, async (runtime) => {
+        const result = await resetTwoFactorByEmailAsOperator(runtime.context, email);
+        if (!result.ok) {
+          io.stderr(`${failureMessage(result)}\n`);
+          return 1;
+        }
+        io.stdout(result.changed ? `Two-factor authentication of ${result.member.email} was reset; they were e-mailed.\n` : `${result.member.email} had no second factor; nothing changed.\n`);
+        return 0;
+      });
+    }
+    default:
+      return usageError(io, `Unknown command: users ${subcommand ?? ''}`.trim());
+  }
+}
+
+function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd() + '\n';
+  return [header, ...rows].map(line).join('');
+}
+
+async function runDevCommand(argv: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
   const flags = parseFlags(rest);
   if (subcommand !== 'seed' || typeof flags === 'string') {
-    process.stderr.write(`${typeof flags === 'string' ? flags + '\n\n' : ''}${usage}`);
+    io.stderr(`${typeof flags === 'string' ? flags + '\n\n' : ''}${usage}`);
     return 1;
   }
   const members = Number(flags.get('members') ?? '1000');
   if (!Number.isSafeInteger(members) || members < 0 || members > 1_000_000) {
-    process.stderr.write('--members must be a whole number from 0 to 1000000.\n');
+    io.stderr('--members must be a whole number from 0 to 1000000.\n');
     return 1;
   }
-  const config = readConfig();
+  const config = readConfig(io.env);
   const runtime = await openRuntime(config, consoleLogger());
   try {
     const adminPassword = flags.get('admin-password') ?? 'seed administrator';
     const result = await seedOrganization(runtime.context, { members, organizationName: flags.get('org') ?? 'Seeded Organization', adminEmail: flags.get('admin-email'), adminPassword });
-    process.stdout.write(`Created organization ${result.organizationId} with ${result.members} members.\nSign in as ${result.adminEmail} with the password "${adminPassword}".\n`);
+    io.stdout(`Created organization ${result.organizationId} with ${result.members} members.\nSign in as ${result.adminEmail} with the password "${adminPassword}".\n`);
     return 0;
   } finally {
     await runtime.close();

@@ -8,8 +8,10 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerSecurityHeaders, securityHeadersFor } from './plugins/security-headers.js';
 import { problemSchema, sendProblem } from './problem.js';
 import './route-config.js';
+import { registerAuditLogRoutes } from './routes/audit-log.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -75,6 +77,8 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerTwoFactorRoutes(app, context);
   registerInvitationRoutes(app, context);
   registerOrganizationRoutes(app, context);
+  registerMembersRoutes(app, context);
+  registerAuditLogRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined });
   return app;
 }

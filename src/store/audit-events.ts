@@ -24,6 +24,9 @@ export interface AuditEventQuery {
   organizationId: string;
   targetUserId?: string;
   type?: string;
+  /** M5: createdAt from (inclusive) and to (exclusive), in ms. */
+  fromInMs?: number;
+  toInMs?: number;
   beforeId?: string;
   limit: number;
 }
@@ -33,6 +36,8 @@ export async function listAuditEvents(db: Kysely<Database>, query: AuditEventQue
   let select = db.selectFrom('auditEvents').selectAll().where('organizationId', '=', query.organizationId);
   if (query.targetUserId) select = select.where('targetUserId', '=', query.targetUserId);
   if (query.type) select = select.where('type', '=', query.type);
+  if (query.fromInMs !== undefined) select = select.where('createdAt', '>=', query.fromInMs);
+  if (query.toInMs !== undefined) select = select.where('createdAt', '<', query.toInMs);
   if (query.beforeId) select = select.where('id', '<', query.beforeId);
   return select.orderBy('id', 'desc').limit(query.limit).execute();
 }

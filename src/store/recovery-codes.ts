@@ -44,8 +44,10 @@ export async function consumeRecoveryCode(db: Kysely<Database>, userId: string, 
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function deleteRecoveryCodes(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.deleteFrom('recoveryCodes').where('userId', '=', userId).execute();
+/** Returns how many codes were removed. */
+export async function deleteRecoveryCodes(db: Kysely<Database>, userId: string): Promise<number> {
+  const result = await db.deleteFrom('recoveryCodes').where('userId', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function setRecoveryCodesRegenerationRequired(db: Kysely<Database>, userId: string, required: boolean): Promise<void> {

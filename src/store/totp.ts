@@ -74,9 +74,16 @@ export async function claimTotpStep(db: Kysely<Database>, userId: string, step: 
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** D1 / M3: every factor of a member, gone. */
-export async function deleteTotpFactors(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.deleteFrom('totpCredentials').where('userId', '=', userId).execute();
-  await db.deleteFrom('totpEnrollments').where('userId', '=', userId).execute();
+/** D1 / M3: every factor of a member, gone, pending setup included; reports what was removed. */
+export async function deleteTotpFactors(db: Kysely<Database>, userId: string): Promise<{ credentials: number; pendingEnrollments: number }> {
+  const credentials = await db.deleteFrom('totpCredentials').where('userId', '=', userId).executeTakeFirst();
+  const pending = await db.deleteFrom('totpEnrollments').where('userId', '=', userId).executeTakeFirst();
   await refreshTwoFactorEnabled(db, userId);
+  return { credentials: Number(credentials.numDeletedRows), pendingEnrollments: Number(pending.numDeletedRows) };
+}
+
+/** M2: when the member's authenticator was confirmed, or undefined without one. */
+export async function findTotpConfirmedAt(db: Kysely<Database>, userId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('totpCredentials').select('confirmedAt').where('userId', '=', userId).executeTakeFirst();
+  return row === undefined ? undefined : Number(row.confirmedAt);
 }
