@@ -43,8 +43,8 @@ export function App() {
 
   if (pathname === '/') return <Redirect to={session ? signedInHome : '/login'} />;
 
-  const route = findRoute(pathname);
-  if (route === undefined) {
+  const match = findRoute(pathname);
+  if (match === undefined) {
     return (
       <AppShell session={session}>
         <NotFound />
@@ -52,6 +52,7 @@ export function App() {
     );
   }
 
+  const route = match.definition;
   switch (route.access) {
     case 'guest':
       if (session) return <Redirect to={safeNextPath(searchParams.get('next'), signedInHome)} />;
@@ -71,7 +72,7 @@ export function App() {
       break;
   }
 
-  return <AppShell session={session}>{route.render()}</AppShell>;
+  return <AppShell session={session}>{route.render(match.params)}</AppShell>;
 }
 
 function NotFound() {

@@ -25,6 +25,8 @@ export interface SessionOrganization {
 export interface RequiredAction {
   action: string;
   blocking: boolean;
+  /** P6: when a requirement still in its grace period takes effect (ISO 8601). */
+  deadline?: string | null;
 }
 
 export interface Session {

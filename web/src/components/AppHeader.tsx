@@ -13,8 +13,15 @@ interface NavItem {
 
 const navItems: readonly NavItem[] = [
   { to: '/settings', label: 'Settings', isVisible: () => true },
-  { to: '/admin/users', label: 'Users', isVisible: (session) => session.user.role === 'admin' },
+  { to: '/admin/overview', label: 'Overview', isVisible: isAdministrator },
+  { to: '/admin/users', label: 'Users', isVisible: isAdministrator },
+  { to: '/admin/audit', label: 'Audit log', isVisible: isAdministrator },
+  { to: '/admin/settings', label: 'Organization', isVisible: isAdministrator },
 ];
+
+function isAdministrator(session: Session): boolean {
+  return session.user.role === 'admin';
+}
 
 export function AppHeader({ session, isRestricted = false }: { session: Session; isRestricted?: boolean }) {
   const { pathname } = useLocation();

@@ -1,4 +1,5 @@
-import { describeProblem, type Problem } from '../api/client';
+import type { Problem } from '../api/client';
+import { ProblemText } from './ProblemAlert';
 
 interface FormAlertProps {
   problem: Problem | null;
@@ -17,7 +18,7 @@ export function FormAlert({ problem, fields = [] }: FormAlertProps) {
   if (errors.length > 0 && unplaced.length === 0) return null;
   return (
     <div className="alert alert-error" role="alert" tabIndex={-1}>
-      <p>{describeProblem(problem)}</p>
+      <ProblemText problem={problem} />
       {unplaced.length > 0 && (
         <ul>
           {unplaced.map((error) => (

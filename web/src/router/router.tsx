@@ -20,6 +20,8 @@ function currentHref(): string {
 
 export interface NavigateOptions {
   replace?: boolean;
+  /** Keep the scroll position: the page stays, only its query changed (a filter or a sort). */
+  keepScroll?: boolean;
 }
 
 export function navigate(to: string, options: NavigateOptions = {}): void {
@@ -27,7 +29,7 @@ export function navigate(to: string, options: NavigateOptions = {}): void {
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   pendingFocus = !options.replace;
-  window.scrollTo(0, 0);
+  if (!options.keepScroll) window.scrollTo(0, 0);
   for (const listener of listeners) listener();
 }
 

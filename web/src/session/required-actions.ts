@@ -4,7 +4,7 @@ import type { RequiredAction } from '../api/session';
 // one allows only the requests that complete it; every other request answers 403 with the action
 // id as its problem `code`. The ids the UI knows how to handle; required-action-views.tsx gives
 // each one its page, and the compiler insists that every id listed here has one.
-export const knownRequiredActionIds = ['recovery_codes_regeneration_required'] as const;
+export const knownRequiredActionIds = ['recovery_codes_regeneration_required', 'two_factor_setup_required'] as const;
 
 export type KnownRequiredActionId = (typeof knownRequiredActionIds)[number];
 

@@ -1,36 +1,43 @@
-import { formatDateTime } from '../../components/format';
+import { Link } from '../../router/router';
 import type { OrganizationUser } from './admin-api';
-import { roleLabels } from './labels';
+import { effectiveOrder, type DirectoryQuery, type DirectorySort } from './directory-query';
+import { describeLastLogin, describeRequirement, roleLabels } from './labels';
 
-/** M1's grid. Below 40rem each row becomes a card; data-label names the value there. */
-export function UsersTable({ users, caption }: { users: OrganizationUser[]; caption: string }) {
+interface UsersTableProps {
+  users: OrganizationUser[];
+  caption: string;
+  query: DirectoryQuery;
+  onSort: (sort: DirectorySort) => void;
+}
+
+/**
+ * M1's grid. Name, e-mail and last sign-in sort from their headers (aria-sort says how).
+ * Below 40rem each row becomes a card; data-label names the value there.
+ */
+export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
   return (
     <table className="data-table">
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Name</th>
-          <th scope="col">E-mail</th>
+          <SortableHeader label="Name" sort="name" query={query} onSort={onSort} />
+          <SortableHeader label="E-mail" sort="email" query={query} onSort={onSort} />
           <th scope="col">Role</th>
           <th scope="col">2FA Status</th>
           <th scope="col">2FA Required</th>
-          <th scope="col">Last sign-in</th>
+          <SortableHeader label="Last sign-in" sort="lastLogin" query={query} onSort={onSort} />
         </tr>
       </thead>
       <tbody>
         {users.map((user) => (
           <tr key={user.id}>
             <th scope="row" data-label="Name">
-              {user.name}
+              <Link to={`/admin/users/${encodeURIComponent(user.id)}`}>{user.name}</Link>
             </th>
             <td data-label="E-mail">{user.email}</td>
             <td data-label="Role">{roleLabels[user.role]}</td>
             <td data-label="2FA Status">
-              {user.twoFactor.status === 'on' ? (
-                <span className="badge badge-success">On</span>
-              ) : (
-                <span className="badge badge-neutral">Off</span>
-              )}
+              <TwoFactorBadge status={user.twoFactor.status} />
             </td>
             <td data-label="2FA Required">{describeRequirement(user.twoFactor)}</td>
             <td data-label="Last sign-in">{describeLastLogin(user.lastLogin)}</td>
@@ -41,12 +48,28 @@ export function UsersTable({ users, caption }: { users: OrganizationUser[]; capt
   );
 }
 
-function describeRequirement(twoFactor: OrganizationUser['twoFactor']): string {
-  if (!twoFactor.required) return 'No';
-  return twoFactor.requiredBy === 'organization' ? 'Yes (organization)' : 'Yes';
+export function TwoFactorBadge({ status }: { status: 'on' | 'off' }) {
+  return status === 'on' ? <span className="badge badge-success">On</span> : <span className="badge badge-neutral">Off</span>;
 }
 
-function describeLastLogin(lastLogin: OrganizationUser['lastLogin']): string {
-  if (lastLogin === null) return 'Never';
-  return `${formatDateTime(lastLogin.at)}${lastLogin.withTwoFactor ? ', with 2FA' : ''}`;
+interface SortableHeaderProps {
+  label: string;
+  sort: DirectorySort;
+  query: DirectoryQuery;
+  onSort: (sort: DirectorySort) => void;
+}
+
+function SortableHeader({ label, sort, query, onSort }: SortableHeaderProps) {
+  const order = query.sort === sort ? effectiveOrder(query) : undefined;
+  const ariaSort = order === undefined ? undefined : order === 'asc' ? 'ascending' : 'descending';
+  return (
+    <th scope="col" aria-sort={ariaSort}>
+      <button type="button" className="sort-button" onClick={() => onSort(sort)}>
+        {label}
+        <span className="sort-indicator" aria-hidden="true">
+          {order === 'asc' ? '▲' : order === 'desc' ? '▼' : '↕'}
+        </span>
+      </button>
+    </th>
+  );
 }

@@ -1,4 +1,6 @@
 import type { Role } from '../../api/session';
+import { formatDateTime } from '../../components/format';
+import type { OrganizationUser } from './admin-api';
 
 export const roleLabels: Record<Role, string> = { admin: 'Administrator', member: 'Member' };
 
@@ -6,3 +8,59 @@ export const roleOptions: ReadonlyArray<{ value: Role; label: string }> = [
   { value: 'member', label: roleLabels.member },
   { value: 'admin', label: roleLabels.admin },
 ];
+
+/** M1 "2FA Required": Yes or No, and who asks for it. */
+export function describeRequirement(twoFactor: OrganizationUser['twoFactor']): string {
+  if (!twoFactor.required) return 'No';
+  return twoFactor.requiredBy === 'organization' ? 'Yes (organization)' : 'Yes (this member)';
+}
+
+/** M1, L4: when they last signed in, and whether a second factor was part of it. */
+export function describeLastLogin(lastLogin: OrganizationUser['lastLogin']): string {
+  if (lastLogin === null) return 'Never';
+  return `${formatDateTime(lastLogin.at)}, ${lastLogin.withTwoFactor ? 'with 2FA' : 'password only'}`;
+}
+
+export const methodLabels: Readonly<Record<string, string>> = {
+  totp: 'Authenticator app',
+  sms: 'Text message',
+  webauthn: 'Security key',
+};
+
+/** M5: audit event types in words; unknown types (a newer server) show as they are. */
+export const auditEventLabels: Readonly<Record<string, string>> = {
+  'organization.created': 'Organization created',
+  'organization.updated': 'Organization settings changed',
+  'organization.two_factor_required': 'Two-factor authentication required for everyone',
+  'organization.two_factor_optional': 'Two-factor authentication made optional',
+  'user.signed_up': 'Signed up',
+  'user.email_verified': 'E-mail address verified',
+  'user.signed_in': 'Signed in',
+  'user.sign_in_failed': 'Sign-in failed',
+  'user.signed_out': 'Signed out',
+  'user.reauthenticated': 'Password confirmed',
+  'user.password_reset_requested': 'Password reset requested',
+  'user.password_reset': 'Password reset',
+  'user.password_changed': 'Password changed',
+  'user.profile_updated': 'Profile changed',
+  'user.role_changed': 'Role changed',
+  'user.two_factor_requirement_changed': 'Two-factor requirement changed',
+  'session.revoked': 'Session ended',
+  'invitation.created': 'Invitation sent',
+  'invitation.revoked': 'Invitation revoked',
+  'invitation.accepted': 'Invitation accepted',
+  'two_factor.enabled': 'Two-factor authentication turned on',
+  'two_factor.authenticator_replaced': 'Authenticator app replaced',
+  'two_factor.disabled': 'Two-factor authentication turned off',
+  'two_factor.reset': 'Two-factor authentication reset',
+  'two_factor.recovery_codes_regenerated': 'Recovery codes regenerated',
+  'two_factor.recovery_code_used': 'Recovery code used',
+  'two_factor.code_rejected': 'Wrong code entered',
+  'two_factor.locked': 'Second step locked',
+  'user.created': 'Member created (command line)',
+  'organization.members_listed': 'Members listed (command line)',
+};
+
+export function describeAuditEvent(type: string): string {
+  return auditEventLabels[type] ?? type;
+}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toProblem, type Problem } from '../../api/client';
 import { listUsers, type OrganizationUser } from './admin-api';
+import type { DirectoryQuery } from './directory-query';
 
 export interface UserDirectory {
   users: OrganizationUser[];
@@ -12,8 +13,8 @@ export interface UserDirectory {
   reload: () => void;
 }
 
-/** Pages through the organization's users for one search term, cursor by cursor (M1). */
-export function useUserDirectory(query: string): UserDirectory {
+/** Pages through the organization's users for one query (search, filters, sort), cursor by cursor (M1). */
+export function useUserDirectory(query: DirectoryQuery): UserDirectory {
   const [users, setUsers] = useState<OrganizationUser[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<UserDirectory['status']>('loading');
@@ -22,12 +23,14 @@ export function useUserDirectory(query: string): UserDirectory {
   const [revision, setRevision] = useState(0);
   // Each request gets a number; only the newest one may write its answer.
   const latestRequest = useRef(0);
+  // The query as a value: a new object with the same contents is the same list.
+  const queryKey = JSON.stringify(query);
 
   useEffect(() => {
     const requestId = ++latestRequest.current;
     setStatus('loading');
     setProblem(null);
-    listUsers({ q: query, cursor: null })
+    listUsers(JSON.parse(queryKey) as DirectoryQuery, null)
       .then((page) => {
         if (requestId !== latestRequest.current) return;
         setUsers(page.users);
@@ -39,14 +42,14 @@ export function useUserDirectory(query: string): UserDirectory {
         setProblem(toProblem(error));
         setStatus('failed');
       });
-  }, [query, revision]);
+  }, [queryKey, revision]);
 
   const loadMore = useCallback(() => {
     if (nextCursor === null) return;
     const requestId = ++latestRequest.current;
     setLoadingMore(true);
     setProblem(null);
-    listUsers({ q: query, cursor: nextCursor })
+    listUsers(JSON.parse(queryKey) as DirectoryQuery, nextCursor)
       .then((page) => {
         if (requestId !== latestRequest.current) return;
         setUsers((previous) => [...previous, ...page.users]);
@@ -56,7 +59,7 @@ export function useUserDirectory(query: string): UserDirectory {
         if (requestId === latestRequest.current) setProblem(toProblem(error));
       })
       .finally(() => setLoadingMore(false));
-  }, [query, nextCursor]);
+  }, [queryKey, nextCursor]);
 
   const reload = useCallback(() => setRevision((value) => value + 1), []);
 

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { withQuery } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
-import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
@@ -12,23 +11,15 @@ import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 
 /**
- * Where the sign-in flow stands on this page; each server status maps to one step (A2, later P5).
- * The second step (L1) has a page of its own, /login/two-factor, so a reload keeps it.
+ * A2 and what a correct password leads to. The second step (L1) has a page of its own,
+ * /login/two-factor, so a reload keeps it; a required setup (P5) is a blocking required action
+ * of the new session, so the app shows the setup in place of every page until it is done.
  */
-type LoginStep = { kind: 'credentials' } | { kind: 'two_factor_setup' };
-
 export function LoginPage() {
-  const [step, setStep] = useState<LoginStep>({ kind: 'credentials' });
-
-  switch (step.kind) {
-    case 'credentials':
-      return <CredentialsStep onNextStep={setStep} />;
-    case 'two_factor_setup':
-      return <SecondStepUnavailable onBack={() => setStep({ kind: 'credentials' })} />;
-  }
+  return <CredentialsStep />;
 }
 
-function CredentialsStep({ onNextStep }: { onNextStep: (step: LoginStep) => void }) {
+function CredentialsStep() {
   const { refresh } = useSessionState();
   const next = useSearchParam('next');
   const [email, setEmail] = useState('');
@@ -48,7 +39,10 @@ function CredentialsStep({ onNextStep }: { onNextStep: (step: LoginStep) => void
         navigate(withQuery('/login/two-factor', { next }));
         return;
       case 'two_factor_setup_required':
-        onNextStep({ kind: 'two_factor_setup' });
+        // P5: the session may only set up an authenticator app; it says so as a blocking
+        // required action, and the app takes the person straight into the setup. `next` stays
+        // in the address, so they land where they were going afterwards.
+        await refresh();
         return;
     }
   }
@@ -105,19 +99,6 @@ function CredentialsStep({ onNextStep }: { onNextStep: (step: LoginStep) => void
           </SubmitButton>
         </div>
       </form>
-    </AuthLayout>
-  );
-}
-
-function SecondStepUnavailable({ onBack }: { onBack: () => void }) {
-  return (
-    <AuthLayout title="Two-factor authentication">
-      <StatusMessage tone="info">
-        Your account needs a second step to sign in, which this version of Tessera cannot show yet.
-      </StatusMessage>
-      <button type="button" className="button button-secondary" onClick={onBack}>
-        Back to sign in
-      </button>
     </AuthLayout>
   );
 }

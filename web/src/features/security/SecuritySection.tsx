@@ -125,7 +125,11 @@ export function SecuritySection() {
           // A new setup is a new key: start its form afresh.
           key={panel.enrollment.secret}
           enrollment={panel.enrollment}
-          onEnabled={(codes) => setPanel({ kind: 'new_codes', codes, reason: 'enabled' })}
+          onEnabled={(codes) => {
+            setPanel({ kind: 'new_codes', codes, reason: 'enabled' });
+            // A required setup (P5) is done: the session drops the bar and the refusals.
+            void refreshSession();
+          }}
           onCancel={() => void returnToOverview('Two-factor authentication was not turned on.')}
           onRestart={() =>
             void runAction('start', async () => {

@@ -22,14 +22,19 @@ interface TotpSetupProps {
   enrollment: TotpEnrollment;
   /** T6: the code was right; two-factor authentication is on and these are the recovery codes. */
   onEnabled: (recoveryCodes: string[]) => void;
-  onCancel: () => void;
+  /** Leaves the setup; without it there is no Cancel (P5: a required setup has no way around it). */
+  onCancel?: () => void;
   /** T1: start a new setup (a new key) after this one expired. */
   onRestart: () => void;
   isRestarting: boolean;
+  /** Where the panel sits in the page's outline: under an h2 (default) or directly under the h1. */
+  headingLevel?: 2 | 3;
 }
 
 /** T2–T4: scan the QR code (or type the key), then prove it with a current code. */
-export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestarting }: TotpSetupProps) {
+export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestarting, headingLevel = 3 }: TotpSetupProps) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const StepHeading = headingLevel === 2 ? 'h3' : 'h4';
   const { user, organization } = useSession();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const [code, setCode] = useState('');
@@ -56,12 +61,12 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
 
   return (
     <div className="two-factor-panel">
-      <h3 ref={headingRef} tabIndex={-1}>
+      <Heading ref={headingRef} tabIndex={-1}>
         Set up your authenticator app
-      </h3>
+      </Heading>
       <ol className="setup-steps">
         <li>
-          <h4>Scan this QR code with your app</h4>
+          <StepHeading>Scan this QR code with your app</StepHeading>
           <p>
             Open an authenticator app on your phone, such as Google Authenticator, Microsoft Authenticator or 1Password, and add an
             account by scanning the code. It will appear as <strong>{issuer}</strong> ({user.email}).
@@ -81,7 +86,7 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
           </details>
         </li>
         <li>
-          <h4>Enter the code from the app</h4>
+          <StepHeading>Enter the code from the app</StepHeading>
           <form ref={form.formRef} onSubmit={submit} noValidate className="narrow-form">
             <FormAlert problem={form.problem} fields={['code']} />
             {isExpired && (
@@ -106,9 +111,11 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
               <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Checking…">
                 Turn on
               </SubmitButton>
-              <button type="button" className="button button-secondary" onClick={onCancel}>
-                Cancel
-              </button>
+              {onCancel && (
+                <button type="button" className="button button-secondary" onClick={onCancel}>
+                  Cancel
+                </button>
+              )}
             </div>
           </form>
         </li>
