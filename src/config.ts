@@ -12,6 +12,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsProvider: 'log' | 'twilio';
+  /** S3: set exactly when smsProvider is `twilio`. */
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string } | undefined;
   redisUrl: string | undefined;
   secretKey: string | undefined;
   isProduction: boolean;
@@ -29,6 +31,21 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return value;
 }
 
+function readTwilioSettings(env: NodeJS.ProcessEnv): NonNullable<Config['twilio']> {
+  const accountSid = env.TWILIO_ACCOUNT_SID || '';
+  const authToken = env.TWILIO_AUTH_TOKEN || '';
+  const from = env.TWILIO_FROM || '';
+  if (!accountSid || !authToken || !from) throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM.');
+  const apiBase = env.TWILIO_API_BASE || 'https://api.twilio.com';
+  try {
+    const url = new URL(apiBase);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('TWILIO_API_BASE must be an absolute URL such as https://api.twilio.com.');
+  }
+  return { accountSid, authToken, from, apiBase };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readInteger(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -43,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || resolve(dataDir, 'tessera.db');
   const smsProvider = env.SMS_PROVIDER || 'log';
   if (smsProvider !== 'log' && smsProvider !== 'twilio') throw new ConfigError('SMS_PROVIDER must be `log` or `twilio`.');
+  const twilio = smsProvider === 'twilio' ? readTwilioSettings(env) : undefined;
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   const hour = 60 * 60 * 1000;
@@ -55,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Tessera <no-reply@localhost>',
     smsProvider,
+    twilio,
     redisUrl: env.REDIS_URL || undefined,
     secretKey: env.TESSERA_SECRET_KEY || undefined,
     isProduction: env.NODE_ENV === 'production',

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { createMailer, type MailLogger } from './mail/mailer.js';
+import { createSmsDelivery } from './sms/sms-sender.js';
 import { createArgon2Hasher } from './security/passwords.js';
 import { createKeyedHasher, createSecretBox } from './security/secret-box.js';
 import { loadServerKey } from './security/server-key.js';
@@ -36,6 +37,7 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
     secretBox: createSecretBox(loaded.key),
     keyedHasher: createKeyedHasher(loaded.key),
     mailer,
+    sms: createSmsDelivery(config, logger),
     config,
   };
   return {

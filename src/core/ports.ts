@@ -21,3 +21,14 @@ export interface SecretBox {
 export interface KeyedHasher {
   hash(value: string): string;
 }
+
+/** S3: a text message on its way to a phone; `to` in E.164. */
+export interface TextMessage {
+  to: string;
+  body: string;
+}
+
+/** S3: delivery of text messages (src/sms: the development outbox, or an HTTP provider). Rejects when the provider refused the message. */
+export interface SmsSender {
+  send(message: TextMessage): Promise<void>;
+}

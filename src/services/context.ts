@@ -5,6 +5,7 @@ import type { ErrorCode, FieldError } from '../core/errors.js';
 import type { Clock, KeyedHasher, Random, SecretBox } from '../core/ports.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { PasswordHasher } from '../security/passwords.js';
+import type { SmsDelivery } from '../sms/sms-sender.js';
 import type { Database } from '../store/schema.js';
 import type { SessionLookup } from '../store/session-lookup.js';
 
@@ -17,6 +18,8 @@ export interface AppContext {
   secretBox: SecretBox;
   keyedHasher: KeyedHasher;
   mailer: Mailer;
+  /** S3: text messages; send only after the transaction has committed. */
+  sms: SmsDelivery;
   config: Config;
 }
 

@@ -1,4 +1,4 @@
-// Checking a submitted code (authenticator or recovery) for a member, and using it up atomically:
+// Checking a submitted code (authenticator, text message or recovery) for a member, and using it up atomically:
 // the TOTP step is claimed (T5) or the recovery code consumed (R2) in one conditional UPDATE.
 // Wrong codes count towards one lock per member (L3), wherever they are tried.
 import type { Kysely } from 'kysely';
@@ -8,7 +8,8 @@ import { verifyTotp } from '../core/totp.js';
 import { secondFactorLockedMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
-import type { Database, User } from '../store/schema.js';
+import type { Database, SmsCodePurpose, User } from '../store/schema.js';
+import { consumeSmsCode } from '../store/text-messages.js';
 import { countSecondFactorFailure } from '../store/second-factor-throttle.js';
 import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
 import { recordAudit, type AuditEntry } from './audit.js';
@@ -32,18 +33,28 @@ export async function useSecondFactorCode(
 ): Promise<{ ok: true; method: SecondFactorMethod } | { ok: false }> {
   const now = nowInMs(context);
   switch (submitted.method) {
-    case 'totp': {
-      const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(db, user.id) : knownTotpSecretSealed;
-      if (!sealed) return { ok: false };
-      const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), submitted.code, now, user.totpLastAcceptedStep);
-      if (!check.ok || !(await claimTotpStep(db, user.id, check.step))) return { ok: false };
-      return { ok: true, method: 'totp' };
+    case 'one_time_code': {
+      // S2: six digits may be the authenticator's or a texted code; either may match.
+      if (submitted.code.length === 6) {
+        const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(db, user.id) : knownTotpSecretSealed;
+        if (sealed) {
+          const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), submitted.code, now, user.totpLastAcceptedStep);
+          if (check.ok && (await claimTotpStep(db, user.id, check.step))) return { ok: true, method: 'totp' };
+        }
+      }
+      const texted = await consumeSmsCode(db, user.id, 'sign_in', smsCodeHash(context, user.id, 'sign_in', submitted.code), now);
+      return texted ? { ok: true, method: 'sms' } : { ok: false };
     }
     case 'recovery_code': {
       const used = await consumeRecoveryCode(db, user.id, recoveryCodeHash(context, user.id, submitted.code), now);
       return used ? { ok: true, method: 'recovery_code' } : { ok: false };
     }
   }
+}
+
+/** S2: a texted code is kept only as a keyed hash, bound to its member and purpose. */
+export function smsCodeHash(context: AppContext, userId: string, purpose: SmsCodePurpose, code: string): string {
+  return context.keyedHasher.hash(`sms:${userId}:${purpose}:${code}`);
 }
 
 /** L3: while locked, every try is refused, a right code included. */

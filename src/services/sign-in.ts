@@ -6,12 +6,15 @@ import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import { findOrganizationById } from '../store/organizations.js';
 import { findUserByEmail, recordLogin } from '../store/users.js';
 import { deleteSession } from '../store/sessions.js';
+import { hasSmsNumber } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
 import { memberActor, recordAudit } from './audit.js';
 import { nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
+
+export type SecondStepMethod = 'totp' | 'sms' | 'recovery_code';
 
 export interface SignInInput {
   email: string;
@@ -20,7 +23,7 @@ export interface SignInInput {
 
 export type SignInResult = Outcome<
   | { status: 'signed_in'; session: StartedSession }
-  | { status: 'two_factor_required'; methods: Array<'totp' | 'recovery_code'>; challenge: IssuedChallenge }
+  | { status: 'two_factor_required'; methods: SecondStepMethod[]; challenge: IssuedChallenge }
   | { status: 'two_factor_setup_required'; session: StartedSession }
 >;
 
@@ -36,11 +39,17 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
   }
   const member = user!;
   const now = nowInMs(context);
-  if (await hasTotpCredential(context.db, member.id)) {
-    const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
-    return { ok: true, status: 'two_factor_required', methods: ['totp', 'recovery_code'], challenge };
-  }
   const organization = await findOrganizationById(context.db, member.organizationId);
+  const [hasTotp, hasSms] = await Promise.all([hasTotpCredential(context.db, member.id), hasSmsNumber(context.db, member.id)]);
+  if (hasTotp || hasSms) {
+    const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
+    // S4: a number is offered only while the organization allows text messages.
+    const methods: SecondStepMethod[] = [];
+    if (hasTotp) methods.push('totp');
+    if (hasSms && organization?.smsAllowed === 1) methods.push('sms');
+    methods.push('recovery_code');
+    return { ok: true, status: 'two_factor_required', methods, challenge };
+  }
   // P5: no way around the setup; the member has no second factor (checked above).
   const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf(member, organization), false, now);
   const session = await context.db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-// A member's own two-factor settings: status, authenticator setup (T1–T6), recovery codes
+// A member's own two-factor settings: status (text messages: text-messages.ts), authenticator setup (T1–T6), recovery codes
 // (R3, R5) and turning it off (D1), each e-mailing the member (D2).
 import QRCode from 'qrcode';
 import { encodeBase32 } from '../core/base32.js';
@@ -10,25 +10,31 @@ import { nodeHmac } from '../security/hmac.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
+import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
 import { openTotpSecret, refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
+import { readSmsStatus, type SmsStatus } from './text-messages.js';
 
 const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
 
 export interface TwoFactorStatus {
   enabled: boolean;
   required: boolean;
-  methods: Array<'totp'>;
+  methods: Array<'totp' | 'sms'>;
   recoveryCodes: { remaining: number; total: number };
+  sms: SmsStatus;
 }
 
 export async function readTwoFactorStatus(context: AppContext, auth: Authenticated): Promise<TwoFactorStatus> {
-  const hasTotp = await hasTotpCredential(context.db, auth.user.id);
+  const [hasTotp, text, recoveryCodes] = await Promise.all([hasTotpCredential(context.db, auth.user.id), readSmsStatus(context, auth), countUnusedRecoveryCodes(context.db, auth.user.id)]);
   const required = twoFactorRequiredBy({ organizationRequirement: auth.organization.twoFactorRequirement, memberRequired: auth.user.twoFactorRequired === 1 }) !== null;
-  return { enabled: hasTotp, required, methods: hasTotp ? ['totp'] : [], recoveryCodes: await countUnusedRecoveryCodes(context.db, auth.user.id) };
+  const methods: TwoFactorStatus['methods'] = [];
+  if (hasTotp) methods.push('totp');
+  if (text.active) methods.push('sms');
+  return { enabled: methods.length > 0, required, methods, recoveryCodes, sms: text.sms };
 }
 
 export interface StartedEnrollment {
@@ -110,6 +116,7 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     const used = await useSecondFactorCode(trx, context, auth.user, submitted);
     if (!used.ok) return false;
     await deleteTotpFactors(trx, auth.user.id);
+    await deleteSmsFactor(trx, auth.user.id);
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });

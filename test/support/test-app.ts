@@ -6,6 +6,7 @@ import { readConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { buildApp } from '../../src/http/app.js';
 import { createMailer, type StoredMail } from '../../src/mail/mailer.js';
+import { createSmsDelivery, type SmsDelivery, type StoredText } from '../../src/sms/sms-sender.js';
 import { createArgon2Hasher } from '../../src/security/passwords.js';
 import { createKeyedHasher, createSecretBox, keyIdOf } from '../../src/security/secret-box.js';
 import { systemRandom } from '../../src/security/system-random.js';
@@ -35,12 +36,14 @@ export interface TestApp {
   clock: TestClock;
   store: Store;
   database: TestDatabase;
+  /** S3: texts in the development outbox (SMS_PROVIDER=log), newest first. */
+  texts(): readonly StoredText[];
   /** Waits for queued mail, then returns every message sent so far, newest first. */
   mail(): Promise<readonly StoredMail[]>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, options: { sms?: SmsDelivery } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = { ...readConfig({ PUBLIC_URL: publicUrl, NODE_ENV: 'test' }), databaseUrl: database.url, ...overrides };
   const store = openStore(config.databaseUrl);
@@ -50,6 +53,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const material = randomBytes(32);
   const key = { id: keyIdOf(material), material };
   const clock = new TestClock();
+  const sms = options.sms ?? createSmsDelivery(config, silent);
   const context: AppContext = {
     db: store.db,
     sessionLookup: store.sessions,
@@ -59,6 +63,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     secretBox: createSecretBox(key),
     keyedHasher: createKeyedHasher(key),
     mailer,
+    sms,
     config,
   };
   const app = await buildApp(context);
@@ -69,6 +74,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     clock,
     store,
     database,
+    texts() {
+      return sms.outbox?.list() ?? [];
+    },
     async mail() {
       await mailer.flush();
       return mailer.mailbox!.list();

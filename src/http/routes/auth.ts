@@ -53,7 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
           200: objectSchema(
             {
               status: { type: 'string', enum: ['signed_in', 'two_factor_required', 'two_factor_setup_required'] },
-              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
+              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
             },
             ['status'],
           ),
@@ -86,7 +86,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'The second step of signing in: an authenticator or a recovery code (L1–L4).',
+        summary: 'The second step of signing in: an authenticator, texted or recovery code (L1–L4, S2).',
         body: objectSchema({ code: secondFactorCodeField }, ['code']),
         response: {
           200: objectSchema({ status: { type: 'string', enum: ['signed_in'] }, recoveryCodesRemaining: { type: 'integer', description: 'Present when a recovery code was used.' } }, ['status']),

@@ -17,24 +17,30 @@ export function registerSystemRoutes(app: FastifyInstance, context: AppContext):
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const mailbox = context.mailer.mailbox;
-  if (!mailbox) return;
+  const outbox = context.sms.outbox;
+  if (!mailbox && !outbox) return;
   app.get(
     '/api/dev/mailbox',
     {
       config: { access: 'public' },
       schema: {
         tags: ['development'],
-        summary: 'Messages sent while no SMTP server is configured (absent in production).',
+        summary: 'Messages sent while no SMTP server is configured, and texts while SMS_PROVIDER is log (absent in production).',
         response: {
           200: objectSchema({
             messages: {
               type: 'array',
               items: objectSchema({ id: { type: 'integer' }, to: { type: 'string' }, subject: { type: 'string' }, text: { type: 'string' }, html: { type: 'string' }, sentAt: { type: 'string' } }, ['id', 'to', 'subject', 'text', 'html', 'sentAt']),
             },
-          }, ['messages']),
+            texts: {
+              type: 'array',
+              description: 'S3: the development outbox of text messages, newest first.',
+              items: objectSchema({ to: { type: 'string' }, body: { type: 'string' }, sentAt: { type: 'string' } }, ['to', 'body', 'sentAt']),
+            },
+          }, ['messages', 'texts']),
         },
       },
     },
-    async () => ({ messages: mailbox.list() }),
+    async () => ({ messages: mailbox?.list() ?? [], texts: outbox?.list() ?? [] }),
   );
 }

@@ -22,10 +22,17 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
             {
               enabled: { type: 'boolean' },
               required: { type: 'boolean' },
-              methods: { type: 'array', items: { type: 'string', enum: ['totp'] } },
+              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms'] } },
               recoveryCodes: objectSchema({ remaining: { type: 'integer' }, total: { type: 'integer' } }, ['remaining', 'total']),
+              sms: objectSchema(
+                {
+                  phoneNumber: { type: ['string', 'null'], description: 'The active number, masked ("+41 •• ••• •• 67"); null without one.' },
+                  allowed: { type: 'boolean', description: 'S4: false when the organization does not allow text messages; a number stays but is not offered.' },
+                },
+                ['phoneNumber', 'allowed'],
+              ),
             },
-            ['enabled', 'required', 'methods', 'recoveryCodes'],
+            ['enabled', 'required', 'methods', 'recoveryCodes', 'sms'],
           ),
           ...problemResponses(401, 403),
         },

@@ -1,0 +1,144 @@
+// S1–S2: members' phone numbers (sealed), numbers waiting for their code, texted codes (keyed
+// hashes only) and the send counters. Every "use once" and every count is one conditional
+// statement, so it holds across instances on one database.
+import type { Kysely } from 'kysely';
+import type { ThrottleCounter, ThrottleRule } from '../core/throttle-policy.js';
+import type { Database, SmsCodePurpose } from './schema.js';
+import { refreshTwoFactorEnabled } from './totp.js';
+
+export interface StoredPhone {
+  phoneSealed: string;
+  phoneHash: string;
+}
+
+export async function findSmsNumber(db: Kysely<Database>, userId: string): Promise<(StoredPhone & { confirmedAt: number }) | undefined> {
+  return db.selectFrom('smsNumbers').select(['phoneSealed', 'phoneHash', 'confirmedAt']).where('userId', '=', userId).executeTakeFirst();
+}
+
+export async function hasSmsNumber(db: Kysely<Database>, userId: string): Promise<boolean> {
+  return (await findSmsNumber(db, userId)) !== undefined;
+}
+
+/** S1: the confirmed number becomes the member's, replacing a previous one. */
+export async function saveSmsNumber(db: Kysely<Database>, userId: string, phone: StoredPhone, nowInMs: number): Promise<void> {
+  await db
+    .insertInto('smsNumbers')
+    .values({ userId, ...phone, confirmedAt: nowInMs, createdAt: nowInMs })
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ ...phone, confirmedAt: nowInMs, createdAt: nowInMs }))
+    .execute();
+  await refreshTwoFactorEnabled(db, userId);
+}
+
+/** Removes the number, a waiting one and every unused code; reports what was removed. */
+export async function deleteSmsFactor(db: Kysely<Database>, userId: string): Promise<{ numbers: number; pendingEnrollments: number }> {
+  const numbers = await db.deleteFrom('smsNumbers').where('userId', '=', userId).executeTakeFirst();
+  const pending = await db.deleteFrom('smsEnrollments').where('userId', '=', userId).executeTakeFirst();
+  await db.deleteFrom('smsCodes').where('userId', '=', userId).execute();
+  await refreshTwoFactorEnabled(db, userId);
+  return { numbers: Number(numbers.numDeletedRows), pendingEnrollments: Number(pending.numDeletedRows) };
+}
+
+export interface PendingSmsEnrollment extends StoredPhone {
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** S1: starting again replaces the waiting number. */
+export async function savePendingSmsEnrollment(db: Kysely<Database>, enrollment: PendingSmsEnrollment): Promise<void> {
+  const { phoneSealed, phoneHash, createdAt, expiresAt } = enrollment;
+  await db
+    .insertInto('smsEnrollments')
+    .values(enrollment)
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ phoneSealed, phoneHash, createdAt, expiresAt }))
+    .execute();
+}
+
+export async function findPendingSmsEnrollment(db: Kysely<Database>, userId: string, nowInMs: number): Promise<PendingSmsEnrollment | undefined> {
+  return db.selectFrom('smsEnrollments').selectAll().where('userId', '=', userId).where('expiresAt', '>', nowInMs).executeTakeFirst();
+}
+
+/** Removes the waiting number only if it is still the one that was checked (a new start wins). */
+export async function takePendingSmsEnrollment(db: Kysely<Database>, userId: string, phoneSealed: string): Promise<boolean> {
+  const result = await db.deleteFrom('smsEnrollments').where('userId', '=', userId).where('phoneSealed', '=', phoneSealed).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export interface NewSmsCode {
+  id: string;
+  userId: string;
+  purpose: SmsCodePurpose;
+  codeHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export async function insertSmsCode(db: Kysely<Database>, code: NewSmsCode): Promise<void> {
+  await db.insertInto('smsCodes').values({ ...code, usedAt: null }).execute();
+}
+
+/**
+ * S2: uses the member's latest code of this purpose if it matches, has not expired, was not used
+ * and (for enrolment codes) has tries left: one conditional UPDATE, so of several requests with
+ * the same code exactly one wins.
+ */
+export async function consumeSmsCode(db: Kysely<Database>, userId: string, purpose: SmsCodePurpose, codeHash: string, nowInMs: number, attemptLimit?: number): Promise<boolean> {
+  let query = db
+    .updateTable('smsCodes')
+    .set({ usedAt: nowInMs })
+    .where('id', '=', (eb) => eb.selectFrom('smsCodes').select('id').where('userId', '=', userId).where('purpose', '=', purpose).orderBy('id', 'desc').limit(1))
+    .where('userId', '=', userId)
+    .where('codeHash', '=', codeHash)
+    .where('usedAt', 'is', null)
+    .where('expiresAt', '>', nowInMs);
+  if (attemptLimit !== undefined) query = query.where('failedAttempts', '<', attemptLimit);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Counts a wrong try against the member's latest code of this purpose. */
+export async function countSmsCodeFailure(db: Kysely<Database>, userId: string, purpose: SmsCodePurpose): Promise<void> {
+  await db
+    .updateTable('smsCodes')
+    .set((eb) => ({ failedAttempts: eb('failedAttempts', '+', 1) }))
+    .where('id', '=', (eb) => eb.selectFrom('smsCodes').select('id').where('userId', '=', userId).where('purpose', '=', purpose).orderBy('id', 'desc').limit(1))
+    .where('usedAt', 'is', null)
+    .execute();
+}
+
+/** Codes that can no longer be used are only clutter; a send clears the member's old ones. */
+export async function deleteSpentSmsCodes(db: Kysely<Database>, userId: string, nowInMs: number): Promise<void> {
+  await db
+    .deleteFrom('smsCodes')
+    .where('userId', '=', userId)
+    .where((eb) => eb.or([eb('usedAt', 'is not', null), eb('expiresAt', '<=', nowInMs)]))
+    .execute();
+}
+
+/**
+ * S2: counts one text against a rule only while the rule allows it, in one statement (insert, or
+ * increment / restart an expired window, guarded by the limit). Returns false, counting nothing,
+ * when the counter is full.
+ */
+export async function claimSendCounter(db: Kysely<Database>, key: string, rule: ThrottleRule, nowInMs: number): Promise<boolean> {
+  const windowExpiredBefore = nowInMs - rule.windowInMs;
+  const row = await db
+    .insertInto('throttles')
+    .values({ key, count: 1, windowStartedAt: nowInMs })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({
+          count: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(1).else(eb('throttles.count', '+', 1)).end(),
+          windowStartedAt: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(nowInMs).else(eb.ref('throttles.windowStartedAt')).end(),
+        }))
+        .where((eb) => eb.or([eb('throttles.windowStartedAt', '<=', windowExpiredBefore), eb('throttles.count', '<', rule.limit)])),
+    )
+    .returning(['count'])
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function readSendCounter(db: Kysely<Database>, key: string): Promise<ThrottleCounter | undefined> {
+  return db.selectFrom('throttles').select(['count', 'windowStartedAt']).where('key', '=', key).executeTakeFirst();
+}
