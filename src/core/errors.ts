@@ -7,12 +7,15 @@ export const errorCatalogue = {
   invalid_code: { status: 400, title: 'That code is not correct.' },
   invalid_credentials: { status: 401, title: 'The e-mail address or password is not correct.' },
   unauthenticated: { status: 401, title: 'Please sign in.' },
+  // K2: HTTP Basic (the password) is refused for members with a second factor; keys keep working.
+  two_factor_enabled_use_api_key: { status: 401, title: 'Two-factor authentication is on for this account: use an API key instead of the password.' },
   forbidden: { status: 403, title: 'You are not allowed to do this.' },
   reauthentication_required: { status: 403, title: 'Please confirm your password to continue.' },
   email_not_verified: { status: 403, title: 'Please verify your e-mail address first.' },
   two_factor_setup_required: { status: 403, title: 'Set up two-factor authentication to continue.' },
   recovery_codes_regeneration_required: { status: 403, title: 'Generate new recovery codes to continue.' },
   two_factor_required_by_policy: { status: 403, title: 'Two-factor authentication is required for you.' },
+  sms_not_allowed: { status: 403, title: 'Your organization does not allow text messages for two-factor authentication.' },
   not_found: { status: 404, title: 'Not found.' },
   email_taken: { status: 409, title: 'An account with this e-mail address already exists.' },
   last_administrator: { status: 409, title: 'The organization needs at least one administrator.' },
@@ -20,6 +23,7 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, title: 'Send the request body as application/json.' },
   rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },
   internal_error: { status: 500, title: 'Something went wrong on our side.' },
+  sms_delivery_failed: { status: 502, title: 'The text message could not be sent. Please try again.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

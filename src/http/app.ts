@@ -8,6 +8,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerSecurityHeaders, securityHeadersFor } from './plugins/security-headers.js';
 import { problemSchema, sendProblem } from './problem.js';
 import './route-config.js';
+import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditLogRoutes } from './routes/audit-log.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
@@ -15,6 +16,7 @@ import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
 import { registerWebUi } from './web.js';
 
@@ -62,10 +64,18 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
       openapi: '3.1.0',
       info: { title: 'Tessera API', version: '1', description: 'Account security for multi-tenant SaaS: sign-in, second factors, organization policy. Errors are application/problem+json with a stable `code`.' },
       servers: [{ url: context.config.publicUrl.origin }],
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'tessera_session', description: 'The session of a signed-in member (A3).' },
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'K1: an API key (`tsk_…`) created by an administrator; works on the endpoints that name a grant the key holds.' },
+          basicAuth: { type: 'http', scheme: 'basic', description: 'K2: e-mail and password; refused (401 two_factor_enabled_use_api_key) for members with two-factor authentication on.' },
+        },
+      },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
+  documentSecurity(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app, securityHeaders);
   registerCsrfDefence(app, { publicUrl: context.config.publicUrl, isProduction: context.config.isProduction });
@@ -75,10 +85,24 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerAuthRoutes(app, context);
   registerMeRoutes(app, context);
   registerTwoFactorRoutes(app, context);
+  registerTextMessageRoutes(app, context);
   registerInvitationRoutes(app, context);
   registerOrganizationRoutes(app, context);
   registerMembersRoutes(app, context);
   registerAuditLogRoutes(app, context);
-  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined });
+  registerApiKeyRoutes(app, context);
+  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
+}
+
+/** The OpenAPI document says how each route may be called: session or Basic, and a key with its grant (K1, K2). */
+function documentSecurity(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { access?: string; grant?: string } | undefined;
+    if (!route.schema || config?.access === 'public') return;
+    // K2: Basic never stands in for the sign-in steps themselves.
+    const security: Array<Record<string, string[]>> = route.url.startsWith('/api/v1/auth/') ? [{ sessionCookie: [] }] : [{ sessionCookie: [] }, { basicAuth: [] }];
+    if (config?.grant) security.push({ bearerAuth: [config.grant] });
+    route.schema = { ...route.schema, security, ...(config?.grant ? { description: `API keys need the grant \`${config.grant}\`.` } : {}) } as typeof route.schema;
+  });
 }

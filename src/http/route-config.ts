@@ -1,5 +1,6 @@
 // What each route declares it needs. The guard in plugins/authentication.ts reads this; routes
 // never check sessions themselves (STYLE.md: no guards by URL prefix).
+import type { ApiGrant } from '../core/api-grants.js';
 import type { RequiredActionId } from '../core/required-actions.js';
 import type { Authenticated } from '../services/sessions.js';
 
@@ -18,6 +19,11 @@ declare module 'fastify' {
      * password changes), refused while an enforced required action is pending.
      */
     sensitive?: boolean;
+    /**
+     * K1: the grant an API key (`Authorization: Bearer`) needs to call this route. Routes without
+     * one refuse every key; with a key, the grant stands in for `access` (a key has no role).
+     */
+    grant?: ApiGrant;
   }
   interface FastifyRequest {
     auth: Authenticated | undefined;

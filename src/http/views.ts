@@ -1,6 +1,7 @@
 // What the API shows of stored rows, with the matching response schemas. Secrets (password
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
 import { twoFactorRequiredBy } from '../core/policy.js';
+import { smsCodeLengthOf } from '../core/text-messages.js';
 import type { RequiredAction } from '../core/required-actions.js';
 import type { AuditEvent, Invitation, Organization, Session, User } from '../store/schema.js';
 import type { UserWithFactors } from '../store/user-directory.js';
@@ -32,8 +33,10 @@ export const organizationSchema = {
         requirement: { type: 'string', enum: ['optional', 'required'] },
         requiredFrom: { type: ['string', 'null'], format: 'date-time' },
         recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'] },
+        smsAllowed: { type: 'boolean', description: 'S4: whether members may use text messages as a factor.' },
+        smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
       },
-      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy'],
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength'],
     },
   },
   required: ['id', 'name', 'brandName', 'twoFactor'],
@@ -48,6 +51,8 @@ export function organizationView(organization: Organization) {
       requirement: organization.twoFactorRequirement,
       requiredFrom: isoOrNull(organization.twoFactorRequiredFrom),
       recoveryCodePolicy: organization.recoveryCodePolicy,
+      smsAllowed: organization.smsAllowed === 1,
+      smsCodeLength: smsCodeLengthOf(organization.smsCodeLength),
     },
   };
 }

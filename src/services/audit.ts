@@ -4,6 +4,7 @@ import { newId } from '../core/ids.js';
 import { insertAuditEvent } from '../store/audit-events.js';
 import type { ActorType, Database } from '../store/schema.js';
 import type { AppContext, RequestOrigin } from './context.js';
+import type { Authenticated } from './sessions.js';
 
 export const auditEventTypes = [
   'organization.created',
@@ -31,12 +32,19 @@ export const auditEventTypes = [
   'two_factor.recovery_code_used',
   'two_factor.code_rejected',
   'two_factor.locked',
+  // S1–S4: text-message codes.
+  'two_factor.sms_code_sent',
+  'two_factor.sms_enabled',
+  'two_factor.sms_removed',
   // M2–M6, P4: administration by an administrator or an operator (the `tessera` command).
   'two_factor.reset',
   'user.role_changed',
   'user.two_factor_requirement_changed',
   'user.created',
   'organization.members_listed',
+  // K1: API keys of the organization.
+  'api_key.created',
+  'api_key.revoked',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];
@@ -44,7 +52,8 @@ export type AuditEventType = (typeof auditEventTypes)[number];
 export interface AuditEntry {
   organizationId: string | null;
   type: AuditEventType;
-  actor: { type: ActorType; userId: string | null };
+  /** `apiKey`: the change was made with this API key (K1); it lands in the event's details. */
+  actor: { type: ActorType; userId: string | null; apiKey?: { id: string; actingUserId: string } };
   targetUserId: string | null;
   origin: RequestOrigin | null;
   details?: Record<string, unknown>;
@@ -61,12 +70,21 @@ export async function recordAudit(db: Kysely<Database>, context: AppContext, ent
     targetUserId: entry.targetUserId,
     ip: entry.origin?.ip ?? null,
     createdAt,
-    details: entry.details ?? {},
+    details: entry.actor.apiKey === undefined ? (entry.details ?? {}) : { ...entry.details, apiKeyId: entry.actor.apiKey.id, actingUserId: entry.actor.apiKey.actingUserId },
   });
 }
 
 export function memberActor(userId: string): AuditEntry['actor'] {
   return { type: 'member', userId };
+}
+
+/**
+ * Who acts in a request: the member, or for an API key (K1) the organization itself — audited as
+ * 'system' (the actor types the audit table allows) with the key's id in the details, and the
+ * key's creator as `actingUserId` there.
+ */
+export function actorOf(auth: Authenticated): AuditEntry['actor'] {
+  return auth.apiKey ? { type: 'system', userId: null, apiKey: { id: auth.apiKey.id, actingUserId: auth.user.id } } : memberActor(auth.user.id);
 }
 
 /** M6: someone with shell access to the server, acting through the `tessera` command. */

@@ -11,7 +11,7 @@ import { deleteOpenInvitation, deleteOpenInvitationsForEmail, findOpenInvitation
 import { findOrganizationById } from '../store/organizations.js';
 import type { Invitation, Organization } from '../store/schema.js';
 import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
-import { memberActor, recordAudit } from './audit.js';
+import { actorOf, memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { setupRequirementOf, startSession, type Authenticated, type StartedSession } from './sessions.js';
 import { validateNewPassword } from './validation.js';
@@ -53,7 +53,7 @@ export async function inviteMember(context: AppContext, admin: Authenticated, in
     await recordAudit(trx, context, {
       organizationId: admin.organization.id,
       type: 'invitation.created',
-      actor: memberActor(admin.user.id),
+      actor: actorOf(admin),
       targetUserId: null,
       origin,
       details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, twoFactorRequired: input.twoFactorRequired },
@@ -72,7 +72,7 @@ export async function revokeInvitation(context: AppContext, admin: Authenticated
   const revoked = await context.db.transaction().execute(async (trx) => {
     const deleted = await deleteOpenInvitation(trx, admin.organization.id, invitationId);
     if (deleted) {
-      await recordAudit(trx, context, { organizationId: admin.organization.id, type: 'invitation.revoked', actor: memberActor(admin.user.id), targetUserId: null, origin, details: { invitationId, email: deleted.email } });
+      await recordAudit(trx, context, { organizationId: admin.organization.id, type: 'invitation.revoked', actor: actorOf(admin), targetUserId: null, origin, details: { invitationId, email: deleted.email } });
     }
     return deleted !== undefined;
   });

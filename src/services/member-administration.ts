@@ -11,9 +11,10 @@ import { countAdministrators, countAdoption, findMemberInOrganization, lockOrgan
 import { findOrganizationById } from '../store/organizations.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { AuditEvent, Organization } from '../store/schema.js';
+import { deleteSmsFactor, findSmsNumber } from '../store/text-messages.js';
 import { deleteTotpFactors, findTotpConfirmedAt } from '../store/totp.js';
 import type { UserWithFactors } from '../store/user-directory.js';
-import { memberActor, recordAudit, type AuditEntry } from './audit.js';
+import { actorOf, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
 
@@ -25,13 +26,13 @@ export interface AdministrationScope {
 }
 
 export function administratorScope(admin: Authenticated, origin: RequestOrigin | null): AdministrationScope {
-  return { organizationId: admin.organization.id, actor: memberActor(admin.user.id), origin };
+  return { organizationId: admin.organization.id, actor: actorOf(admin), origin };
 }
 
 const recentEventCount = 20;
 
 export interface MemberMethod {
-  type: 'totp';
+  type: 'totp' | 'sms';
   createdAt: number;
 }
 
@@ -46,12 +47,14 @@ export interface MemberDetail {
 export async function readMemberDetail(context: AppContext, admin: Authenticated, memberId: string): Promise<Outcome<{ detail: MemberDetail }>> {
   const member = await findMemberInOrganization(context.db, admin.organization.id, memberId);
   if (!member) return fail('not_found');
-  const [confirmedAt, recoveryCodes, events] = await Promise.all([
+  const [confirmedAt, smsNumber, recoveryCodes, events] = await Promise.all([
     findTotpConfirmedAt(context.db, member.id),
+    findSmsNumber(context.db, member.id),
     countUnusedRecoveryCodes(context.db, member.id),
     listAuditEvents(context.db, { organizationId: admin.organization.id, targetUserId: member.id, limit: recentEventCount }),
   ]);
   const methods: MemberMethod[] = confirmedAt === undefined ? [] : [{ type: 'totp', createdAt: confirmedAt }];
+  if (smsNumber) methods.push({ type: 'sms', createdAt: Number(smsNumber.confirmedAt) });
   return { ok: true, detail: { member, methods, recoveryCodes, events } };
 }
 
@@ -67,10 +70,12 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
     const member = await findMemberInOrganization(trx, scope.organizationId, memberId);
     if (!member) return undefined;
     const factors = await deleteTotpFactors(trx, member.id);
+    const texts = await deleteSmsFactor(trx, member.id);
     const recoveryCodesRemoved = await deleteRecoveryCodes(trx, member.id);
     const hadRegenerationFlag = member.recoveryCodesRegenerationRequired === 1;
     if (hadRegenerationFlag) await setRecoveryCodesRegenerationRequired(trx, member.id, false);
-    const changed = factors.credentials + factors.pendingEnrollments + recoveryCodesRemoved > 0 || hadRegenerationFlag;
+    const changed = factors.credentials + factors.pendingEnrollments + texts.numbers + texts.pendingEnrollments + recoveryCodesRemoved > 0 || hadRegenerationFlag;
+    const methods = [...(factors.credentials > 0 ? ['totp'] : []), ...(texts.numbers > 0 ? ['sms'] : [])];
     if (changed) {
       await recordAudit(trx, context, {
         organizationId: scope.organizationId,
@@ -78,7 +83,7 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
         actor: scope.actor,
         targetUserId: member.id,
         origin: scope.origin,
-        details: { methods: factors.credentials > 0 ? ['totp'] : [], pendingSetupRemoved: factors.pendingEnrollments > 0, recoveryCodesRemoved },
+        details: { methods, pendingSetupRemoved: factors.pendingEnrollments + texts.pendingEnrollments > 0, recoveryCodesRemoved },
       });
     }
     const organization = await findOrganizationById(trx, scope.organizationId);
@@ -110,7 +115,7 @@ class RefusedChange extends Error {
  */
 export async function changeMember(context: AppContext, admin: Authenticated, memberId: string, changes: MemberChanges, origin: RequestOrigin): Promise<Outcome<{ member: UserWithFactors }>> {
   const organizationId = admin.organization.id;
-  const actor = memberActor(admin.user.id);
+  const actor = actorOf(admin);
   let result: { member: UserWithFactors; requirementChanged: boolean; organization: Organization | undefined } | undefined;
   try {
     result = await context.db.transaction().execute(async (trx) => {
@@ -121,8 +126,9 @@ export async function changeMember(context: AppContext, admin: Authenticated, me
       let requirementChanged = false;
       if (changes.role !== undefined && changes.role !== before.role) {
         // Someone may have demoted the caller meanwhile; the session was read before the lock.
-        const caller = await findMemberInOrganization(trx, organizationId, admin.user.id);
-        if (caller?.role !== 'admin') throw new RefusedChange(fail('forbidden', { detail: 'Only administrators can do this.' }));
+        // An API key (K1) acts for the organization: its grant, checked by the guard, suffices.
+        const caller = admin.apiKey ? undefined : await findMemberInOrganization(trx, organizationId, admin.user.id);
+        if (!admin.apiKey && caller?.role !== 'admin') throw new RefusedChange(fail('forbidden', { detail: 'Only administrators can do this.' }));
         if (before.role === 'admin' && (await countAdministrators(trx, organizationId)) <= 1) {
           throw new RefusedChange(fail('last_administrator', { detail: 'This is the only administrator. Make someone else an administrator first.' }));
         }

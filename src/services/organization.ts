@@ -16,6 +16,10 @@ export interface OrganizationChanges {
   name?: string;
   brandName?: string | null;
   recoveryCodePolicy?: RecoveryCodePolicy;
+  /** S4: 1 while members may use text messages. */
+  smsAllowed?: number;
+  /** S2: 6 or 7 digits. */
+  smsCodeLength?: number;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */

@@ -1,5 +1,6 @@
 // A3: opaque session tokens, stored as SHA-256 only, with idle and absolute expiry.
 import type { Kysely } from 'kysely';
+import type { ApiGrant } from '../core/api-grants.js';
 import { newId } from '../core/ids.js';
 import { twoFactorSetupRequirement } from '../core/policy.js';
 import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
@@ -38,8 +39,19 @@ export async function startSession(db: Kysely<Database>, context: AppContext, us
   return { sessionId, token };
 }
 
-/** The signed-in member of a request, with their session and organization. */
-export type Authenticated = SessionRecord;
+/** K1: the API key a request was made with; the key acts for the organization. */
+export interface ApiKeyPrincipal {
+  id: string;
+  name: string;
+  grants: readonly ApiGrant[];
+}
+
+/**
+ * The signed-in member of a request, with their session and organization. A request with an API
+ * key (K1) carries `apiKey`, the key's organization, and its creator as the acting user; one with
+ * HTTP Basic (K2) carries the member and a session that exists for this request only.
+ */
+export type Authenticated = SessionRecord & { apiKey?: ApiKeyPrincipal };
 
 /** Finds the signed-in member for a cookie token; undefined when missing, unknown or expired. */
 export async function resolveSession(context: AppContext, token: string): Promise<Authenticated | undefined> {

@@ -4,6 +4,8 @@ import * as foundation from './migrations/2026_11_23_0001_foundation.js';
 import * as twoFactor from './migrations/2026_11_23_0002_two_factor.js';
 import * as usersGrid from './migrations/2026_11_23_0003_users_grid.js';
 import * as twoFactorPolicy from './migrations/2026_11_23_0004_two_factor_policy.js';
+import * as textMessages from './migrations/2026_11_23_0005_text_messages.js';
+import * as apiKeys from './migrations/2026_11_23_0006_api_keys.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0002_two_factor': twoFactor,
   '2026_11_23_0003_users_grid': usersGrid,
   '2026_11_23_0004_two_factor_policy': twoFactorPolicy,
+  '2026_11_23_0005_text_messages': textMessages,
+  '2026_11_23_0006_api_keys': apiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

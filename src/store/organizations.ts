@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database, Organization } from './schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, Organization, OrganizationTable } from './schema.js';
 
-export async function insertOrganization(db: Kysely<Database>, organization: Organization): Promise<void> {
+export async function insertOrganization(db: Kysely<Database>, organization: Insertable<OrganizationTable>): Promise<void> {
   await db.insertInto('organizations').values(organization).execute();
 }
 
@@ -12,7 +12,7 @@ export async function findOrganizationById(db: Kysely<Database>, id: string): Pr
 export async function updateOrganization(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<Pick<Organization, 'name' | 'brandName' | 'recoveryCodePolicy'>>,
+  changes: Partial<Pick<Organization, 'name' | 'brandName' | 'recoveryCodePolicy' | 'smsAllowed' | 'smsCodeLength'>>,
 ): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await db.updateTable('organizations').set(changes).where('id', '=', id).execute();

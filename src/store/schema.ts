@@ -18,6 +18,10 @@ export interface OrganizationTable {
   twoFactorRequiredFrom: number | null;
   recoveryCodePolicy: RecoveryCodePolicy;
   createdAt: number;
+  /** S4: 1 while members may use text messages as a factor. */
+  smsAllowed: Generated<number>;
+  /** S2: digits in a texted code, 6 or 7. */
+  smsCodeLength: Generated<number>;
 }
 
 export interface UserTable {
@@ -139,6 +143,57 @@ export interface TwoFactorReminderTable {
   sentAt: number;
 }
 
+/** K1: an organization's API key; only its SHA-256 is stored. */
+export interface ApiKeyTable {
+  id: string;
+  organizationId: string;
+  name: string;
+  keyHash: string;
+  /** The first 8 characters (`tsk_` and 4 more), to tell keys apart. */
+  keyPrefix: string;
+  /** JSON array of grant names (src/core/api-grants.ts). */
+  grants: string;
+  /** JSON array of CIDR blocks; empty: any address. */
+  allowedIps: string;
+  createdByUserId: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  lastUsedIp: string | null;
+  revokedAt: number | null;
+}
+
+/** S1: a member's confirmed phone number, sealed; `phoneHash` (keyed) counts texts per number. */
+export interface SmsNumberTable {
+  userId: string;
+  phoneSealed: string;
+  phoneHash: string;
+  confirmedAt: number;
+  createdAt: number;
+}
+
+/** S1: a number waiting for its texted code. */
+export interface SmsEnrollmentTable {
+  userId: string;
+  phoneSealed: string;
+  phoneHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type SmsCodePurpose = 'enrol' | 'sign_in';
+
+/** S2: a texted code, stored only as a keyed hash. */
+export interface SmsCodeTable {
+  id: string;
+  userId: string;
+  purpose: SmsCodePurpose;
+  codeHash: string;
+  failedAttempts: Generated<number>;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -152,6 +207,10 @@ export interface Database {
   recoveryCodes: RecoveryCodeTable;
   signInChallenges: SignInChallengeTable;
   twoFactorReminders: TwoFactorReminderTable;
+  smsNumbers: SmsNumberTable;
+  smsEnrollments: SmsEnrollmentTable;
+  smsCodes: SmsCodeTable;
+  apiKeys: ApiKeyTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -164,3 +223,4 @@ export type RecoveryCode = Selectable<RecoveryCodeTable>;
 export type SignInChallenge = Selectable<SignInChallengeTable>;
 export type Invitation = Selectable<InvitationTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;

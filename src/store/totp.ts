@@ -44,7 +44,17 @@ export async function refreshTwoFactorEnabled(db: Kysely<Database>, userId: stri
   await db
     .updateTable('users')
     .set((eb) => ({
-      twoFactorEnabled: eb.case().when(eb.exists(eb.selectFrom('totpCredentials').select('totpCredentials.userId').where('totpCredentials.userId', '=', userId))).then(1).else(0).end(),
+      twoFactorEnabled: eb
+        .case()
+        .when(
+          eb.or([
+            eb.exists(eb.selectFrom('totpCredentials').select('totpCredentials.userId').where('totpCredentials.userId', '=', userId)),
+            eb.exists(eb.selectFrom('smsNumbers').select('smsNumbers.userId').where('smsNumbers.userId', '=', userId)),
+          ]),
+        )
+        .then(1)
+        .else(0)
+        .end(),
     }))
     .where('id', '=', userId)
     .execute();

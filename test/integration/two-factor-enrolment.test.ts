@@ -50,7 +50,7 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
     expectProblem(response, 403, 'email_not_verified');
     expect(response.body).not.toMatch(/otpauth|secret/i);
     expect(await pendingEnrollments(member.userId)).toBe(0);
-    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 } });
+    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
   });
 
   it('T1 A5 setup needs a re-authentication in the last 10 minutes; POST /auth/reauthenticate allows it', async () => {
@@ -145,7 +145,7 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
   it('T4 T6 R1 nothing is active until a valid code; confirming returns 8 recovery codes of 8 digits', async () => {
     const member = await signUpMember(t, { email: 'confirm@t4.example' });
     const { secret } = (await member.browser.post('/api/v1/me/two-factor/totp')).json();
-    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 } });
+    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
 
     const right = totpCode(t, secret);
     const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
@@ -166,7 +166,7 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
     for (const code of recoveryCodes) expect(code).toMatch(/^\d{4}-\d{4}$/);
     expect(new Set(recoveryCodes).size).toBe(8);
 
-    expect(await status(member.browser)).toEqual({ enabled: true, required: false, methods: ['totp'], recoveryCodes: { remaining: 8, total: 8 } });
+    expect(await status(member.browser)).toEqual({ enabled: true, required: false, methods: ['totp'], recoveryCodes: { remaining: 8, total: 8 }, sms: { phoneNumber: null, allowed: true } });
     // The setup is used up.
     nextStep(t);
     expectProblem(await member.browser.post('/api/v1/me/two-factor/totp/confirm', { code: totpCode(t, secret) }), 404, 'not_found');
@@ -195,7 +195,7 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
       expect(response.body, url).not.toContain('otpauth');
     }
     // GET /me/two-factor has exactly the contract's fields.
-    expect(Object.keys(await status(browser)).sort()).toEqual(['enabled', 'methods', 'recoveryCodes', 'required']);
+    expect(Object.keys(await status(browser)).sort()).toEqual(['enabled', 'methods', 'recoveryCodes', 'required', 'sms']);
   });
 
   it('T4 T5 a new setup after turning it off makes a new key; the old key and old recovery codes stop working', async () => {
@@ -250,7 +250,7 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
     const off = await browser.delete('/api/v1/me/two-factor', { code: right });
     expect(off.statusCode, off.body).toBe(204);
     expect(await gridStatus()).toBe('off');
-    expect(await status(browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 } });
+    expect(await status(browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
     expect((await new Browser(t.app).login(member.email)).json()).toEqual({ status: 'signed_in' });
     // Turning it off again: nothing to turn off.
     expect((await browser.delete('/api/v1/me/two-factor', { code: right })).statusCode).toBe(404);
@@ -292,12 +292,12 @@ describe(`two-factor enrolment and turning it off on ${testDatabaseKind}`, () =>
     const token = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1];
     const browser = new Browser(t.app);
     expect((await browser.post('/api/v1/invitations/accept', { token, name: 'Rita Required', password: 'rita has a long passphrase' })).statusCode).toBe(201);
-    expect(await status(browser)).toEqual({ enabled: false, required: true, methods: [], recoveryCodes: { remaining: 0, total: 0 } });
+    expect(await status(browser)).toEqual({ enabled: false, required: true, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
     const enrolment = await enrolTotp(t, browser);
     nextStep(t);
     expectProblem(await browser.delete('/api/v1/me/two-factor', { code: totpCode(t, enrolment.secret) }), 403, 'two_factor_required_by_policy');
     expectProblem(await browser.delete('/api/v1/me/two-factor', { code: enrolment.recoveryCodes[0] }), 403, 'two_factor_required_by_policy');
-    expect(await status(browser)).toEqual({ enabled: true, required: true, methods: ['totp'], recoveryCodes: { remaining: 8, total: 8 } });
+    expect(await status(browser)).toEqual({ enabled: true, required: true, methods: ['totp'], recoveryCodes: { remaining: 8, total: 8 }, sms: { phoneNumber: null, allowed: true } });
   });
 
   it('D2 turning it on, regenerating codes and turning it off each e-mail the member', async () => {

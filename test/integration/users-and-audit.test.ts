@@ -208,7 +208,7 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
       id: organizationId,
       name: 'Audit Company',
       brandName: 'Audit Brand',
-      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete' },
+      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6 },
     });
     expect((await admin.get('/api/v1/organization')).json()).toMatchObject({ name: 'Audit Company', brandName: 'Audit Brand' });
     expect((await admin.get('/api/v1/session')).json().organization).toMatchObject({ name: 'Audit Company', brandName: 'Audit Brand' });

@@ -1,4 +1,6 @@
-// Resolves the session cookie once per request and enforces each route's declared access.
+// Resolves the session cookie once per request and enforces each route's declared access. An
+// `Authorization` header (K1 API keys, K2 HTTP Basic) is read only when a request has one, so the
+// cookie path stays as cheap as it was.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Failure } from '../../services/context.js';
 import { findBlockingAction, findSensitiveRefusal } from '../../core/required-actions.js';
@@ -7,8 +9,12 @@ import { isReauthenticationRecent } from '../../core/session-policy.js';
 import type { AppContext } from '../../services/context.js';
 import type { IssuedChallenge } from '../../services/second-step.js';
 import { requiredActionsOf, resolveSession, type StartedSession } from '../../services/sessions.js';
+import { hasGrant } from '../../core/api-grants.js';
+import { authenticateApiKey, noteApiKeyUse } from '../../services/api-keys.js';
+import { authenticateWithPassword, parseBasicCredentials } from '../../services/basic-authentication.js';
 import { readCookie, serializeCookie } from '../cookies.js';
 import { sendProblem } from '../problem.js';
+import { originOf } from '../request-origin.js';
 import type { RouteAccess } from '../route-config.js';
 
 export const sessionCookieName = 'tessera_session';
@@ -20,6 +26,15 @@ export function registerAuthentication(app: FastifyInstance, context: AppContext
   // A callback hook: requests without a session cookie (health checks, pages, sign-in) finish it
   // without a promise; with one, the lookup's promise decides.
   app.addHook('onRequest', (request, reply, done) => {
+    // Public routes ignore the header (they may still read a session cookie, as before).
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && accessOf(request) !== 'public') {
+      authenticateHeader(request, context, authorization).then((refusal) => {
+        if (refusal) sendProblem(reply, refusal);
+        else done();
+      }, done);
+      return;
+    }
     const token = readCookie(request.headers.cookie, sessionCookieName);
     if (!token) {
       if (accessOf(request) === 'public') return done();
@@ -38,6 +53,36 @@ export function registerAuthentication(app: FastifyInstance, context: AppContext
 function accessOf(request: FastifyRequest): RouteAccess {
   // Unmatched URLs go to the not-found handler, which serves the web UI or a 404 problem.
   return request.is404 ? 'public' : (request.routeOptions.config?.access ?? 'member');
+}
+
+const bearerScheme = /^Bearer +(\S+) *$/i;
+const basicScheme = /^Basic +(\S+) *$/i;
+
+/** K1/K2: sets `request.auth` from the Authorization header, or says why the request is refused. */
+async function authenticateHeader(request: FastifyRequest, context: AppContext, authorization: string): Promise<Omit<Failure, 'ok'> | undefined> {
+  const origin = originOf(request);
+  const bearer = bearerScheme.exec(authorization);
+  if (bearer) {
+    const found = await authenticateApiKey(context, bearer[1]!, origin.ip);
+    if (!found.ok) return found;
+    // Least privilege: only routes declaring a grant the key holds; the grant stands in for the
+    // route's access and a key has no member's required actions.
+    if (!hasGrant(found.auth.apiKey.grants, request.routeOptions.config?.grant)) return { code: 'forbidden', detail: 'This API key does not grant access to this endpoint.' };
+    request.auth = found.auth;
+    await noteApiKeyUse(context, found.auth.apiKey.id, origin.ip);
+    return undefined;
+  }
+  const basic = basicScheme.exec(authorization);
+  // K2: the password never stands in for the sign-in itself (/api/v1/auth/*), which has its own steps.
+  if (basic && !request.routeOptions.url?.startsWith('/api/v1/auth/')) {
+    const credentials = parseBasicCredentials(basic[1]!);
+    if (!credentials) return { code: 'invalid_credentials' };
+    const result = await authenticateWithPassword(context, credentials, origin);
+    if (!result.ok) return result;
+    request.auth = result.auth;
+    return refusalFor(request, context);
+  }
+  return { code: 'unauthenticated', detail: 'Use an API key (Authorization: Bearer) or sign in.' };
 }
 
 /** Why this request may not reach its route, or undefined when it may. */

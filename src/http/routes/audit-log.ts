@@ -47,7 +47,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Querystring: FilterParams & { cursor?: string } }>(
     '/api/v1/organization/audit-events',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', grant: 'audit:read' },
       schema: {
         tags: ['organization'],
         summary: 'Security events of the organization, newest first (M5), by member, type and time.',
@@ -66,7 +66,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Querystring: FilterParams }>(
     '/api/v1/organization/audit-events/export',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', grant: 'audit:read' },
       schema: {
         tags: ['organization'],
         summary: 'M5: the matching events as JSON lines (one event per line, newest first), as a download.',

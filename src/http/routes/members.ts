@@ -17,7 +17,7 @@ const memberParams = objectSchema({ id: idField }, ['id']);
 const memberDetailSchema = objectSchema(
   {
     user: memberRowSchema,
-    methods: { type: 'array', items: objectSchema({ type: { type: 'string', enum: ['totp'] }, createdAt: timeField }, ['type', 'createdAt']) },
+    methods: { type: 'array', items: objectSchema({ type: { type: 'string', enum: ['totp', 'sms'] }, createdAt: timeField }, ['type', 'createdAt']) },
     recoveryCodes: objectSchema({ remaining: { type: 'integer' }, total: { type: 'integer' } }, ['remaining', 'total']),
     events: { type: 'array', items: auditEventSchema, description: 'The last 20 events about this member, newest first.' },
   },
@@ -42,7 +42,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.get<{ Params: { id: string } }>(
     '/api/v1/organization/users/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', grant: 'users:read' },
       schema: {
         tags: ['organization'],
         summary: 'M2: a member’s page — their grid row, methods, recovery codes left and recent security events.',
@@ -67,7 +67,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.patch<{ Params: { id: string }; Body: { role?: Role; twoFactorRequired?: boolean } }>(
     '/api/v1/organization/users/:id',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'P4: change a member’s role or whether two-factor authentication is required of them (the member is e-mailed).',
@@ -87,7 +87,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.post<{ Params: { id: string } }>(
     '/api/v1/organization/users/:id/two-factor/reset',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'M3: remove every second factor and recovery code of a member; they stay signed in, the requirement is unchanged, and they are e-mailed.',
@@ -105,7 +105,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.get(
     '/api/v1/organization/two-factor/adoption',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', grant: 'organization:read' },
       schema: { tags: ['organization'], summary: 'M4: how many members use two-factor authentication, who must but has not, and the last 12 weeks.', response: { 200: adoptionSchema, ...problemResponses(401, 403) } },
     },
     async (request) => readAdoption(context, requireAuth(request.auth)),

@@ -33,11 +33,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.get(
     '/api/v1/organization',
     // Open during setup (P5): it shows nothing that GET /api/v1/session does not already show.
-    { config: { access: 'member', completes: ['two_factor_setup_required'] }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
+    { config: { access: 'member', completes: ['two_factor_setup_required'], grant: 'organization:read' }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7 } } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true },
@@ -54,6 +54,8 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
               anyOf: [{ type: 'string', format: 'date-time', maxLength: 64 }, { type: 'null' }],
               description: 'P6: the end of the grace period, in the future; only with requirement "required". Null: at once.',
             },
+            smsAllowed: { type: 'boolean', description: 'S4: false stops offering text messages as a factor; numbers already added are kept but not used.' },
+            smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
           }),
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
@@ -65,6 +67,8 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       if (request.body.name !== undefined) changes.name = request.body.name.trim();
       if (request.body.brandName !== undefined) changes.brandName = request.body.brandName?.trim() || null;
       if (twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = twoFactor.recoveryCodePolicy;
+      if (twoFactor?.smsAllowed !== undefined) changes.smsAllowed = twoFactor.smsAllowed ? 1 : 0;
+      if (twoFactor?.smsCodeLength !== undefined) changes.smsCodeLength = twoFactor.smsCodeLength;
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
@@ -95,7 +99,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.get<{ Querystring: DirectoryParams }>(
     '/api/v1/organization/users',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', grant: 'users:read' },
       schema: {
         tags: ['organization'],
         summary: 'The users grid (M1): members with their two-factor status and last sign-in; filters, search, sorting, cursor paging.',
@@ -137,7 +141,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.post<{ Body: { email: string; name: string; role: Role; twoFactorRequired?: boolean } }>(
     '/api/v1/organization/users',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'Invite a teammate by e-mail with a role (A6).',
