@@ -7,6 +7,7 @@ import { SignupPage } from './features/auth/SignupPage';
 import { TwoFactorChallengePage } from './features/auth/TwoFactorChallengePage';
 import { VerifyEmailPage } from './features/auth/VerifyEmailPage';
 import { AdoptionPage } from './features/admin/AdoptionPage';
+import { ApiKeysPage } from './features/admin/ApiKeysPage';
 import { AuditLogPage } from './features/admin/AuditLogPage';
 import { MemberPage } from './features/admin/MemberPage';
 import { OrganizationSettingsPage } from './features/admin/OrganizationSettingsPage';
@@ -49,6 +50,7 @@ export const routes: readonly RouteDefinition[] = [
   // The key starts the page afresh when it moves from one member to another.
   { path: '/admin/users/:id', access: 'admin', render: ({ id = '' }) => <MemberPage key={id} userId={id} /> },
   { path: '/admin/audit', access: 'admin', render: () => <AuditLogPage /> },
+  { path: '/admin/api-keys', access: 'admin', render: () => <ApiKeysPage /> },
   { path: '/admin/settings', access: 'admin', render: () => <OrganizationSettingsPage /> },
 ];
 

@@ -19,6 +19,10 @@ export interface SessionOrganization {
     /** P6: when a requirement with a grace period takes effect. */
     requiredFrom?: string | null;
     recoveryCodePolicy: 'deplete' | 'replace';
+    /** S4: whether members may use text messages as a second factor (absent from older servers: allowed). */
+    smsAllowed?: boolean;
+    /** S2: digits in a texted code. */
+    smsCodeLength?: 6 | 7;
   };
 }
 

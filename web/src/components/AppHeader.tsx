@@ -16,6 +16,7 @@ const navItems: readonly NavItem[] = [
   { to: '/admin/overview', label: 'Overview', isVisible: isAdministrator },
   { to: '/admin/users', label: 'Users', isVisible: isAdministrator },
   { to: '/admin/audit', label: 'Audit log', isVisible: isAdministrator },
+  { to: '/admin/api-keys', label: 'API keys', isVisible: isAdministrator },
   { to: '/admin/settings', label: 'Organization', isVisible: isAdministrator },
 ];
 

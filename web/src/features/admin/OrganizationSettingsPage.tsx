@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import { CheckboxField } from '../../components/CheckboxField';
 import { FormAlert } from '../../components/FormAlert';
 import { formatDateTime } from '../../components/format';
 import { PageHeading } from '../../components/PageHeading';
@@ -24,6 +25,7 @@ export function OrganizationSettingsPage() {
       </div>
       <RequirementSection />
       <RecoveryCodePolicySection />
+      <TextMessagesSection />
       <NamesSection />
     </div>
   );
@@ -173,6 +175,75 @@ function RecoveryCodePolicySection() {
         <div className="form-actions form-actions-compact">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Saving…" variant="secondary">
             Save policy
+          </SubmitButton>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+type SmsCodeLength = '6' | '7';
+
+const codeLengthOptions = [
+  { value: '6', label: '6 digits', hint: 'The usual length, and the default.' },
+  { value: '7', label: '7 digits', hint: 'Ten times harder to guess; a little more to type.' },
+] as const;
+
+/** S2, S4: whether members may use text messages as a second factor, and how long texted codes are. */
+function TextMessagesSection() {
+  const { organization } = useSession();
+  const save = useSaveOrganization();
+  const [isAllowed, setAllowed] = useState(organization.twoFactor.smsAllowed ?? true);
+  const [codeLength, setCodeLength] = useState<SmsCodeLength>(organization.twoFactor.smsCodeLength === 7 ? '7' : '6');
+  const [isSaved, setSaved] = useState(false);
+  const form = useForm();
+
+  const submit = form.handleSubmit(async () => {
+    setSaved(false);
+    await save({ twoFactor: { smsAllowed: isAllowed, smsCodeLength: codeLength === '7' ? 7 : 6 } });
+    setSaved(true);
+  });
+
+  return (
+    <section className="card" aria-labelledby="sms-heading">
+      <h2 id="sms-heading">Text messages</h2>
+      <p className="muted">
+        Members can get their sign-in codes by text message instead of from an authenticator app. Texts are the weakest second factor:
+        they can be intercepted, or a phone number taken over.
+      </p>
+      <form ref={form.formRef} onSubmit={submit} noValidate>
+        {isSaved && <StatusMessage>The text message settings have been saved.</StatusMessage>}
+        <FormAlert problem={form.problem} fields={['smsAllowed', 'smsCodeLength']} />
+        <CheckboxField
+          label="Allow text messages"
+          name="smsAllowed"
+          checked={isAllowed}
+          onCheckedChange={(checked) => {
+            setAllowed(checked);
+            setSaved(false);
+          }}
+          hint={
+            isAllowed
+              ? 'Turning this off stops texting codes at once. Members who use only text messages then sign in with a recovery code and should set up an authenticator app.'
+              : 'Numbers members added earlier are kept, but no codes are texted to them.'
+          }
+          error={form.fieldErrors.smsAllowed}
+        />
+        <RadioGroupField
+          legend="Length of texted codes"
+          name="smsCodeLength"
+          value={codeLength}
+          options={codeLengthOptions}
+          onValueChange={(value) => {
+            setCodeLength(value);
+            setSaved(false);
+          }}
+          error={form.fieldErrors.smsCodeLength}
+          disabled={!isAllowed}
+        />
+        <div className="form-actions form-actions-compact">
+          <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Saving…" variant="secondary">
+            Save text message settings
           </SubmitButton>
         </div>
       </form>

@@ -71,6 +71,8 @@ export interface OrganizationChanges {
     /** P6: when the requirement takes effect; null for at once. */
     requiredFrom?: string | null;
     recoveryCodePolicy?: 'deplete' | 'replace';
+    smsAllowed?: boolean;
+    smsCodeLength?: 6 | 7;
   };
 }
 

@@ -57,6 +57,11 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'two_factor.recovery_code_used': 'Recovery code used',
   'two_factor.code_rejected': 'Wrong code entered',
   'two_factor.locked': 'Second step locked',
+  'two_factor.sms_enabled': 'Phone number confirmed for text messages',
+  'two_factor.sms_removed': 'Phone number removed',
+  'two_factor.sms_sent': 'Code texted',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
   'user.created': 'Member created (command line)',
   'organization.members_listed': 'Members listed (command line)',
 };

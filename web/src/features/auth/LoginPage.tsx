@@ -34,9 +34,9 @@ function CredentialsStep() {
         return;
       case 'two_factor_required':
         // The challenge lives in its own cookie; `next` travels on so the second step ends where
-        // a sign-in without one would. Every method offered today (authenticator, recovery code)
-        // goes in the same field, so the page needs nothing else from this answer.
-        navigate(withQuery('/login/two-factor', { next }));
+        // a sign-in without one would, and the offered methods (S4: texts only when allowed) ride
+        // in the address so a reload keeps them.
+        navigate(withQuery('/login/two-factor', { next, methods: result.methods.join(',') }));
         return;
       case 'two_factor_setup_required':
         // P5: the session may only set up an authenticator app; it says so as a blocking

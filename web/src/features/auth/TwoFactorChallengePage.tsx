@@ -1,19 +1,20 @@
-import { useState } from 'react';
-import { ApiError, isApiError, withQuery } from '../../api/client';
+import { useId, useState } from 'react';
+import { ApiError, describeProblem, isApiError, toProblem, withQuery, type Problem } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
-import { checkSecondFactorCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
+import { checkSecondFactorCode, checkTextedCode, compactCode, describeLockEnd, describeTextThrottle, lockEndsAt } from '../../components/one-time-code';
 import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
+import { formatSeconds, useCountdown } from '../../components/use-countdown';
 import { useForm } from '../../components/use-form';
 import { Link, useSearchParam } from '../../router/router';
 import { useSessionState } from '../../session/session-context';
-import { completeSecondStep, type SecondStepResult } from './auth-api';
+import { completeSecondStep, sendSignInText, type SecondStepResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 
-type CodeKind = 'authenticator' | 'recovery_code';
+type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 
-// L2: one field takes either kind of code (the server tells them apart); the switch only changes
+// L2: one field takes every kind of code (the server tells them apart); the switch only changes
 // what the field asks for, so people who lost their phone are told what to type.
 const fieldFor = {
   authenticator: {
@@ -21,7 +22,16 @@ const fieldFor = {
     hint: 'Open your authenticator app and enter the 6-digit code it shows for this account.',
     inputMode: 'numeric',
     autoComplete: 'one-time-code',
-    switchLabel: 'Use a recovery code',
+    switchLabel: 'Use your authenticator app',
+    intro: 'Your account is protected with two-factor authentication. Enter the code from your authenticator app to finish signing in.',
+  },
+  sms: {
+    label: 'Code from the text message',
+    hint: 'The 6- or 7-digit code in the message from Tessera. It works for 5 minutes.',
+    inputMode: 'numeric',
+    autoComplete: 'one-time-code',
+    switchLabel: 'Get a code by text message',
+    intro: 'Your account is protected with two-factor authentication. We text a code to your phone to finish signing in.',
   },
   recovery_code: {
     label: 'Recovery code',
@@ -29,12 +39,29 @@ const fieldFor = {
     // Recovery codes are shown with a dash, which a numeric keypad may not offer.
     inputMode: 'text',
     autoComplete: 'off',
-    switchLabel: 'Use your authenticator app',
+    switchLabel: 'Use a recovery code',
+    intro: 'Lost access to your phone or app? Sign in with one of your recovery codes instead.',
   },
 } as const;
 
+/** S2: a new text may be asked for once a minute. */
+const resendIntervalInSeconds = 60;
+
 /** Our own code for a problem the server reports as `unauthenticated` here: no challenge to answer. */
 const challengeGoneCode = 'challenge_gone';
+
+/**
+ * The kinds of code this member can give, from the methods the password step named (carried in
+ * the address). Recovery codes always work; an address without methods means an authenticator.
+ */
+export function offeredKinds(methods: string | null): CodeKind[] {
+  const named = (methods ?? '').split(',').filter(Boolean);
+  const kinds: CodeKind[] = [];
+  if (named.length === 0 || named.includes('totp')) kinds.push('authenticator');
+  if (named.includes('sms')) kinds.push('sms');
+  kinds.push('recovery_code');
+  return kinds;
+}
 
 /** L1–L4: the second step of signing in, after a correct password. */
 export function TwoFactorChallengePage() {
@@ -46,7 +73,8 @@ export function TwoFactorChallengePage() {
 function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining: number) => void }) {
   const { refresh } = useSessionState();
   const next = useSearchParam('next');
-  const [kind, setKind] = useState<CodeKind>('authenticator');
+  const kinds = offeredKinds(useSearchParam('methods'));
+  const [kind, setKind] = useState<CodeKind>(kinds[0] ?? 'authenticator');
   const [code, setCode] = useState('');
   const [lockedUntil, setLockedUntil] = useState<Date | null>(null);
   const form = useForm();
@@ -69,26 +97,24 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       // The app's guard moves a signed-in person on to `next` (or their settings).
       else await refresh();
     },
-    () => ({ code: checkSecondFactorCode(code, kind) }),
+    () => ({ code: kind === 'sms' ? checkTextedCode(code) : checkSecondFactorCode(code, kind) }),
   );
 
-  function switchKind() {
-    setKind(kind === 'authenticator' ? 'recovery_code' : 'authenticator');
+  function focusCodeField() {
+    form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus();
+  }
+
+  function switchKind(nextKind: CodeKind) {
+    setKind(nextKind);
     setCode('');
     form.reset();
-    form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus();
+    focusCodeField();
   }
 
   return (
     <AuthLayout
       title="Two-factor authentication"
-      intro={
-        <p>
-          {kind === 'authenticator'
-            ? 'Your account is protected with two-factor authentication. Enter the code from your authenticator app to finish signing in.'
-            : 'Lost access to your authenticator app? Sign in with one of your recovery codes instead.'}
-        </p>
-      }
+      intro={<p>{field.intro}</p>}
       footer={
         <p>
           <Link to={signInAgainPath}>Sign in with a different account</Link>
@@ -102,6 +128,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
             <Link to={signInAgainPath}>Sign in again</Link>
           </p>
         )}
+        {kind === 'sms' && <TextMeACode onSent={focusCodeField} onChallengeGone={() => form.reset()} />}
         <TextField
           label={field.label}
           name="code"
@@ -114,11 +141,17 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           onValueChange={setCode}
           error={form.fieldErrors.code}
         />
-        <p>
-          <button type="button" className="button-link" onClick={switchKind}>
-            {field.switchLabel}
-          </button>
-        </p>
+        <ul className="challenge-switches">
+          {kinds
+            .filter((other) => other !== kind)
+            .map((other) => (
+              <li key={other}>
+                <button type="button" className="button-link" onClick={() => switchKind(other)}>
+                  {fieldFor[other].switchLabel}
+                </button>
+              </li>
+            ))}
+        </ul>
         <div className="form-actions">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Checking…">
             Verify
@@ -127,6 +160,91 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       </form>
     </AuthLayout>
   );
+}
+
+type SendState =
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'sent'; phoneNumber: string | null; count: number }
+  | { kind: 'failed'; message: string; isChallengeGone: boolean };
+
+/** S1, S2: texts a sign-in code on request, then waits a minute before offering another. */
+function TextMeACode({ onSent, onChallengeGone }: { onSent: () => void; onChallengeGone: () => void }) {
+  const [state, setState] = useState<SendState>({ kind: 'idle' });
+  const [lastSent, setLastSent] = useState<{ phoneNumber: string | null; count: number } | null>(null);
+  const { secondsLeft, startCountdown } = useCountdown();
+  const countdownId = useId();
+
+  async function send() {
+    setState({ kind: 'sending' });
+    try {
+      const answer = await sendSignInText();
+      const sent = { phoneNumber: answer.phoneNumber ?? null, count: (lastSent?.count ?? 0) + 1 };
+      setLastSent(sent);
+      setState({ kind: 'sent', ...sent });
+      startCountdown(resendIntervalInSeconds);
+      onSent();
+    } catch (error) {
+      const problem = toProblem(error);
+      if (problem.code === 'rate_limited') startCountdown(problem.retryAfterSeconds ?? resendIntervalInSeconds);
+      if (problem.code === 'unauthenticated') onChallengeGone();
+      setState({ kind: 'failed', message: describeSendProblem(problem), isChallengeGone: problem.code === 'unauthenticated' });
+    }
+  }
+
+  const destination = lastSent?.phoneNumber ? `to ${lastSent.phoneNumber}` : 'to your phone';
+  return (
+    <div className="text-me-a-code">
+      <div role="status">
+        {state.kind === 'sent' && (
+          <div className="alert alert-success">
+            <p>
+              {state.count === 1 ? 'We sent a code' : 'We sent a new code'} {destination}. {state.count > 1 && 'Earlier codes no longer work. '}It
+              works for 5 minutes.
+            </p>
+          </div>
+        )}
+      </div>
+      {state.kind === 'failed' && (
+        <div className="alert alert-error" role="alert">
+          <p>{state.message}</p>
+        </div>
+      )}
+      {!(state.kind === 'failed' && state.isChallengeGone) && (
+        <p className="text-me-a-code-actions">
+          <button
+            type="button"
+            className={lastSent === null ? 'button button-primary' : 'button button-secondary button-small'}
+            onClick={send}
+            disabled={state.kind === 'sending' || secondsLeft > 0}
+            aria-describedby={secondsLeft > 0 ? countdownId : undefined}
+          >
+            {state.kind === 'sending' ? 'Sending…' : lastSent === null ? 'Text me a code' : 'Send a new code'}
+          </button>
+          {secondsLeft > 0 && (
+            <span id={countdownId} className="muted">
+              You can ask for a new code in {formatSeconds(secondsLeft)}.
+            </span>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function describeSendProblem(problem: Problem): string {
+  switch (problem.code) {
+    case 'rate_limited':
+      return describeTextThrottle(problem.retryAfterSeconds);
+    case 'unauthenticated':
+      return 'This sign-in has expired or was already completed. Sign in again with your e-mail and password.';
+    case 'sms_delivery_failed':
+      return 'The text message could not be sent. Try again in a moment, or use another way to sign in.';
+    case 'sms_not_allowed':
+      return 'Your organization no longer allows text messages. Use your authenticator app or a recovery code.';
+    default:
+      return describeProblem(problem);
+  }
 }
 
 /** Turns the server's answer into what this page says; remembers when a lock (L3) ends. */
@@ -139,6 +257,9 @@ function explain(error: unknown, kind: CodeKind, setLockedUntil: (until: Date) =
       return error;
     case 'invalid_code':
       if (kind === 'authenticator') return error;
+      if (kind === 'sms') {
+        return new ApiError({ ...problem, errors: [{ field: 'code', message: 'That code is not correct, or it has expired. Ask for a new code if you need one.' }] });
+      }
       return new ApiError({ ...problem, errors: [{ field: 'code', message: 'That recovery code is not correct, or it was already used.' }] });
     case 'unauthenticated':
       return new ApiError({

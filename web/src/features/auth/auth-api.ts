@@ -29,6 +29,13 @@ export interface InvitationPreview {
 
 export const logIn = (email: string, password: string) => api.post<LoginResult>('/api/v1/auth/login', { email, password });
 
+/** S1: during a challenge, texts a code to the member's number; the answer may name it, masked. */
+export interface TextedCode {
+  phoneNumber?: string;
+}
+
+export const sendSignInText = async () => (await api.post<TextedCode | undefined>('/api/v1/auth/two-factor/sms')) ?? {};
+
 /** The challenge itself travels in an HttpOnly cookie set by the login answer. */
 export const completeSecondStep = (code: string) => api.post<SecondStepResult>('/api/v1/auth/two-factor', { code });
 

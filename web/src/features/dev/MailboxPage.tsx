@@ -4,12 +4,12 @@ import { formatDateTime } from '../../components/format';
 import { PageHeading } from '../../components/PageHeading';
 import { useResource } from '../../components/use-resource';
 import { linkify } from './linkify';
-import { listMailboxMessages, type MailboxMessage } from './mailbox-api';
+import { readDevelopmentOutbox, type MailboxMessage, type OutboxText } from './mailbox-api';
 import './mailbox.css';
 
-/** The development mailbox: what Tessera would have e-mailed, newest first. */
+/** The development mailbox: what Tessera would have e-mailed or texted, newest first. */
 export function MailboxPage() {
-  const { resource, reload } = useResource(listMailboxMessages);
+  const { resource, reload } = useResource(readDevelopmentOutbox);
   const [selectedId, setSelectedId] = useState<MailboxMessage['id'] | null>(null);
 
   return (
@@ -30,9 +30,20 @@ export function MailboxPage() {
           </p>
         </div>
       )}
-      {resource.status === 'ready' && resource.data.length === 0 && <p className="muted">No messages yet.</p>}
-      {resource.status === 'ready' && resource.data.length > 0 && (
-        <Mailbox messages={resource.data} selectedId={selectedId} onSelect={setSelectedId} />
+      {resource.status === 'ready' && (
+        <>
+          <section aria-labelledby="mailbox-email-heading">
+            <h2 id="mailbox-email-heading" className="mailbox-heading">
+              E-mail
+            </h2>
+            {resource.data.messages.length === 0 ? (
+              <p className="muted">No messages yet.</p>
+            ) : (
+              <Mailbox messages={resource.data.messages} selectedId={selectedId} onSelect={setSelectedId} />
+            )}
+          </section>
+          <TextMessages texts={resource.data.texts} />
+        </>
       )}
     </div>
   );
@@ -78,9 +89,9 @@ function Mailbox({ messages, selectedId, onSelect }: MailboxProps) {
           <p className="muted">Choose a message to read it.</p>
         ) : (
           <article>
-            <h2 ref={headingRef} tabIndex={-1}>
+            <h3 ref={headingRef} tabIndex={-1}>
               {selected.subject}
-            </h2>
+            </h3>
             <p className="mailbox-meta">
               To {selected.to} · {formatDateTime(selected.sentAt)}
             </p>
@@ -89,5 +100,30 @@ function Mailbox({ messages, selectedId, onSelect }: MailboxProps) {
         )}
       </section>
     </div>
+  );
+}
+
+/** S3: what the development outbox would have texted, newest first, each in full (they are short). */
+function TextMessages({ texts }: { texts: OutboxText[] }) {
+  return (
+    <section aria-labelledby="mailbox-texts-heading" className="mailbox-texts">
+      <h2 id="mailbox-texts-heading" className="mailbox-heading">
+        Text messages
+      </h2>
+      {texts.length === 0 ? (
+        <p className="muted">No text messages yet.</p>
+      ) : (
+        <ul className="card text-message-list" aria-label="Text messages">
+          {[...texts].sort((a, b) => b.sentAt.localeCompare(a.sentAt)).map((text, index) => (
+            <li key={`${text.sentAt}:${text.to}:${index}`} className="text-message">
+              <p className="mailbox-meta">
+                To {text.to} · {formatDateTime(text.sentAt)}
+              </p>
+              <p className="text-message-body">{text.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -77,10 +77,12 @@ interface NewRecoveryCodesProps {
   /** Called once the person has ticked "I have saved these codes" and chosen to go on. */
   onFinish: () => void | Promise<void>;
   finishLabel?: string;
+  /** What the codes stand in for: "your authenticator app", "your phone". */
+  factorName?: string;
 }
 
 /** T6, R5: a fresh set, shown once, with Copy, Download and "I have saved these codes" before Finish. */
-export function NewRecoveryCodes({ codes, onFinish, finishLabel = 'Finish' }: NewRecoveryCodesProps) {
+export function NewRecoveryCodes({ codes, onFinish, finishLabel = 'Finish', factorName = 'your authenticator app' }: NewRecoveryCodesProps) {
   const [isSaved, setSaved] = useState(false);
   const [isFinishing, setFinishing] = useState(false);
   const entries = codes.map((code) => ({ code, usedAt: null }));
@@ -97,7 +99,7 @@ export function NewRecoveryCodes({ codes, onFinish, finishLabel = 'Finish' }: Ne
   return (
     <div className="new-recovery-codes">
       <p>
-        If you lose access to your authenticator app, a recovery code lets you sign in instead. Each code works once. Keep them
+        If you lose access to {factorName}, a recovery code lets you sign in instead. Each code works once. Keep them
         somewhere safe, such as a password manager.
       </p>
       <RecoveryCodeList codes={entries} />

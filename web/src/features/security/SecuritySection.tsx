@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { describeProblem, toProblem, type Problem } from '../../api/client';
 import { useReauthentication } from '../../components/reauthentication';
 import { ResendVerificationButton } from '../../components/ResendVerificationButton';
@@ -8,6 +8,7 @@ import type { Resource } from '../../components/use-resource';
 import { useSession, useSessionState } from '../../session/session-context';
 import { NewRecoveryCodes, RecoveryCodeActions, RecoveryCodeList } from './RecoveryCodes';
 import { RegenerateCodesDialog } from './RegenerateCodesDialog';
+import { RemoveSmsDialog } from './RemoveSmsDialog';
 import { TotpSetup } from './TotpSetup';
 import { TurnOffDialog } from './TurnOffDialog';
 import {
@@ -20,21 +21,29 @@ import {
 } from './two-factor-api';
 import './security.css';
 
+// The phone-number rules (libphonenumber-js metadata) load only when someone adds a number.
+const SmsSetup = lazy(async () => ({ default: (await import('./SmsSetup')).SmsSetup }));
+
 /** What the section shows: the overview, or one step of a flow that replaces it in place. */
 type Panel =
   | { kind: 'overview' }
   | { kind: 'setup'; enrollment: TotpEnrollment }
-  | { kind: 'new_codes'; codes: string[]; reason: 'enabled' | 'regenerated' }
+  | { kind: 'sms_setup'; isReplacing: boolean }
+  | { kind: 'new_codes'; codes: string[]; reason: NewCodesReason }
   | { kind: 'codes'; codes: RecoveryCodeEntry[] };
 
-type Dialog = 'regenerate' | 'turn_off' | null;
+/** Why a fresh set of recovery codes is on screen: a first factor (app or texts), or a new set. */
+type NewCodesReason = 'enabled' | 'enabled_sms' | 'regenerated';
+
+type Dialog = 'regenerate' | 'turn_off' | 'remove_sms' | null;
 
 /** The overview buttons that wait on the server, so each shows its own busy label. */
 type PendingAction = 'start' | 'show_codes' | null;
 
 /**
- * Two-factor authentication settings: the status (T1–T6), recovery codes (R3–R5) and turning it
- * off (D1). Sensitive steps ask for the password again when the server wants it (A5).
+ * Two-factor authentication settings: the status, its methods (an authenticator app, T1–T6; text
+ * messages, S1–S4), recovery codes (R3–R5) and turning it off (D1). Sensitive steps ask for the
+ * password again when the server wants it (A5).
  */
 export function SecuritySection() {
   const { refresh: refreshSession } = useSessionState();
@@ -118,7 +127,27 @@ export function SecuritySection() {
           onShowCodes={showCodes}
           onRegenerate={() => openDialog('regenerate')}
           onTurnOff={() => openDialog('turn_off')}
+          onSetUpSms={(isReplacing) => {
+            setActionProblem(null);
+            setNotice(null);
+            setPanel({ kind: 'sms_setup', isReplacing });
+          }}
+          onRemoveSms={() => openDialog('remove_sms')}
         />
+      )}
+      {panel.kind === 'sms_setup' && (
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <SmsSetup
+            isReplacing={panel.isReplacing}
+            onConfirmed={({ phoneNumber, recoveryCodes }) => {
+              // A required setup (P5) is done: the session drops the bar and the refusals.
+              void refreshSession();
+              if (recoveryCodes && recoveryCodes.length > 0) setPanel({ kind: 'new_codes', codes: recoveryCodes, reason: 'enabled_sms' });
+              else void returnToOverview(`Your number is confirmed. Sign-in codes will be texted to ${phoneNumber}.`);
+            }}
+            onCancel={() => void returnToOverview(panel.isReplacing ? 'Your phone number was not changed.' : 'Text messages were not set up.')}
+          />
+        </Suspense>
       )}
       {panel.kind === 'setup' && (
         <TotpSetup
@@ -126,9 +155,11 @@ export function SecuritySection() {
           key={panel.enrollment.secret}
           enrollment={panel.enrollment}
           onEnabled={(codes) => {
-            setPanel({ kind: 'new_codes', codes, reason: 'enabled' });
             // A required setup (P5) is done: the session drops the bar and the refusals.
             void refreshSession();
+            // Added beside text messages, the app keeps the recovery codes the member already has.
+            if (codes.length > 0) setPanel({ kind: 'new_codes', codes, reason: 'enabled' });
+            else void returnToOverview('Your authenticator app is set up. You can use it or text messages when you sign in.');
           }}
           onCancel={() => void returnToOverview('Two-factor authentication was not turned on.')}
           onRestart={() =>
@@ -143,13 +174,7 @@ export function SecuritySection() {
         <NewCodesPanel
           codes={panel.codes}
           reason={panel.reason}
-          onFinish={() =>
-            returnToOverview(
-              panel.reason === 'enabled'
-                ? 'Two-factor authentication is on. You will be asked for a code from your app when you sign in.'
-                : 'Your new recovery codes are ready. The old ones no longer work.',
-            )
-          }
+          onFinish={() => returnToOverview(finishedMessages[panel.reason])}
         />
       )}
       {panel.kind === 'codes' && (
@@ -164,12 +189,34 @@ export function SecuritySection() {
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog === 'remove_sms' && status.status === 'ready' && (
+        <RemoveSmsDialog
+          phoneNumber={status.data.sms?.phoneNumber ?? 'your phone'}
+          isLastMethod={!status.data.methods.includes('totp')}
+          hasAuthenticator={status.data.methods.includes('totp')}
+          canTextCode={status.data.sms?.allowed ?? true}
+          onRemoved={() => {
+            void refreshSession();
+            void returnToOverview('Your phone number was removed. Codes are no longer texted to it.');
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog === 'turn_off' && (
-        <TurnOffDialog onTurnedOff={() => void returnToOverview('Two-factor authentication is off.')} onClose={() => setDialog(null)} />
+        <TurnOffDialog
+          hasAuthenticator={status.status === 'ready' && status.data.methods.includes('totp')}
+          canTextCode={status.status === 'ready' && status.data.methods.includes('sms') && (status.data.sms?.allowed ?? true)}
+          onTurnedOff={() => void returnToOverview('Two-factor authentication is off.')} onClose={() => setDialog(null)} />
       )}
     </section>
   );
 }
+
+const finishedMessages: Record<NewCodesReason, string> = {
+  enabled: 'Two-factor authentication is on. You will be asked for a code from your app when you sign in.',
+  enabled_sms: 'Two-factor authentication is on. We will text you a code when you sign in.',
+  regenerated: 'Your new recovery codes are ready. The old ones no longer work.',
+};
 
 interface OverviewProps {
   status: Resource<TwoFactorStatus>;
@@ -180,9 +227,12 @@ interface OverviewProps {
   onShowCodes: () => void;
   onRegenerate: () => void;
   onTurnOff: () => void;
+  onSetUpSms: (isReplacing: boolean) => void;
+  onRemoveSms: () => void;
 }
 
-function Overview({ status, notice, actionProblem, pending, onStart, onShowCodes, onRegenerate, onTurnOff }: OverviewProps) {
+function Overview(props: OverviewProps) {
+  const { status, notice, actionProblem, pending, onStart, onShowCodes, onRegenerate, onTurnOff, onSetUpSms, onRemoveSms } = props;
   const { user, organization } = useSession();
 
   if (status.status === 'loading') return <p role="status">Loading…</p>;
@@ -194,14 +244,21 @@ function Overview({ status, notice, actionProblem, pending, onStart, onShowCodes
     );
   }
 
-  const { enabled, required, recoveryCodes } = status.data;
+  const { enabled, required, recoveryCodes, methods } = status.data;
+  const hasAuthenticator = methods.includes('totp');
+  const hasSms = methods.includes('sms');
+  // S4: an older server says nothing about texts; the session's organization then decides.
+  const isSmsAllowed = status.data.sms?.allowed ?? organization.twoFactor.smsAllowed ?? true;
+  const maskedNumber = status.data.sms?.phoneNumber ?? null;
+  // D1: the only method of a member who must use two-factor authentication stays.
+  const canRemoveSms = hasSms && !(required && !hasAuthenticator);
   const requiredBy = organization.twoFactor.requirement === 'required' ? `${organization.name} requires it of everyone` : 'An administrator requires it for your account';
 
   return (
     <>
       <p className="muted">
-        A second step at sign-in, with a code from an authenticator app, keeps your account safe even if someone learns your
-        password.
+        A second step at sign-in keeps your account safe even if someone learns your password: a code from an authenticator app,
+        or one we text to your phone.
       </p>
       {notice && <StatusMessage>{notice}</StatusMessage>}
       <div className="status-card">
@@ -210,12 +267,6 @@ function Overview({ status, notice, actionProblem, pending, onStart, onShowCodes
             <dt>Status</dt>
             <dd>{enabled ? <span className="badge badge-success">On</span> : <span className="badge badge-neutral">Off</span>}</dd>
           </div>
-          {enabled && (
-            <div>
-              <dt>Method</dt>
-              <dd>Authenticator app</dd>
-            </div>
-          )}
           {enabled && (
             <div>
               <dt>Recovery codes</dt>
@@ -239,13 +290,66 @@ function Overview({ status, notice, actionProblem, pending, onStart, onShowCodes
           <ResendVerificationButton email={user.email} />
         </div>
       )}
-      {!enabled && user.emailVerified && (
-        <div className="form-actions">
-          <button type="button" className="button button-primary" onClick={onStart} disabled={pending !== null}>
-            {pending === 'start' ? 'Starting…' : 'Turn on two-factor authentication'}
-          </button>
-        </div>
-      )}
+      <h3 className="methods-heading">Methods</h3>
+      <ul className="method-list">
+        <li className="method">
+          <div className="method-text">
+            <h4>Authenticator app</h4>
+            <p className="muted">Recommended. Codes from an app on your phone, which work without a signal.</p>
+            <p className="method-state">{hasAuthenticator ? <span className="badge badge-success">In use</span> : 'Not set up'}</p>
+          </div>
+          {!hasAuthenticator && user.emailVerified && (
+            <div className="method-actions">
+              <button type="button" className={enabled ? 'button button-secondary' : 'button button-primary'} onClick={onStart} disabled={pending !== null}>
+                {pending === 'start' ? 'Starting…' : enabled ? 'Set up an authenticator app' : 'Turn on two-factor authentication'}
+              </button>
+            </div>
+          )}
+        </li>
+        <li className="method">
+          <div className="method-text">
+            <h4>Text message</h4>
+            <p className="muted">A code texted to your phone at each sign-in. Easier, but less safe: texts can be intercepted or redirected.</p>
+            <p className="method-state">
+              {!isSmsAllowed ? (
+                'Not allowed by your organization'
+              ) : hasSms ? (
+                <>
+                  <span className="badge badge-success">In use</span> <span className="method-detail">Codes go to {maskedNumber ?? 'your phone'}</span>
+                </>
+              ) : (
+                'Not set up'
+              )}
+            </p>
+            {!isSmsAllowed && (
+              <p className="method-note">
+                {hasSms
+                  ? `${organization.name} no longer allows text messages, so codes are not texted to ${maskedNumber ?? 'your phone'} at sign-in. Use an authenticator app or a recovery code instead.`
+                  : `${organization.name} does not allow text messages for two-factor authentication. Use an authenticator app instead.`}
+              </p>
+            )}
+          </div>
+          {user.emailVerified && (hasSms || isSmsAllowed) && (
+            <div className="method-actions">
+              {!hasSms && (
+                <button type="button" className="button button-secondary" onClick={() => onSetUpSms(false)} disabled={pending !== null}>
+                  Set up text messages
+                </button>
+              )}
+              {hasSms && isSmsAllowed && (
+                <button type="button" className="button button-secondary button-small" onClick={() => onSetUpSms(true)} disabled={pending !== null}>
+                  Change number
+                </button>
+              )}
+              {canRemoveSms && (
+                <button type="button" className="button button-danger button-small" onClick={onRemoveSms} disabled={pending !== null}>
+                  Remove number
+                </button>
+              )}
+            </div>
+          )}
+        </li>
+      </ul>
       {enabled && (
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onShowCodes} disabled={pending !== null}>
@@ -277,19 +381,21 @@ function ActionProblem({ problem }: { problem: Problem }) {
   );
 }
 
-function NewCodesPanel({ codes, reason, onFinish }: { codes: string[]; reason: 'enabled' | 'regenerated'; onFinish: () => Promise<void> }) {
+const newCodesNotices: Record<NewCodesReason, string> = {
+  enabled: 'Your authenticator app is set up and two-factor authentication is on.',
+  enabled_sms: 'Your phone number is confirmed and two-factor authentication is on.',
+  regenerated: 'New recovery codes are ready. The old ones no longer work.',
+};
+
+function NewCodesPanel({ codes, reason, onFinish }: { codes: string[]; reason: NewCodesReason; onFinish: () => Promise<void> }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
     <div className="two-factor-panel">
       <h3 ref={headingRef} tabIndex={-1}>
         Save your recovery codes
       </h3>
-      <StatusMessage>
-        {reason === 'enabled'
-          ? 'Your authenticator app is set up and two-factor authentication is on.'
-          : 'New recovery codes are ready. The old ones no longer work.'}
-      </StatusMessage>
-      <NewRecoveryCodes codes={codes} onFinish={onFinish} />
+      <StatusMessage>{newCodesNotices[reason]}</StatusMessage>
+      <NewRecoveryCodes codes={codes} onFinish={onFinish} factorName={reason === 'enabled_sms' ? 'your phone' : 'your authenticator app'} />
     </div>
   );
 }

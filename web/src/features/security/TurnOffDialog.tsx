@@ -2,20 +2,25 @@ import { useState } from 'react';
 import { ApiError, isApiError } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { Modal } from '../../components/Modal';
-import { checkSecondFactorCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
+import { checkAnyCurrentCode, checkSecondFactorCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
 import { useReauthentication } from '../../components/reauthentication';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
+import { describeAcceptedCodes } from './RemoveSmsDialog';
+import { TextMeACodeButton } from './TextMeACodeButton';
 import { turnOffTwoFactor } from './two-factor-api';
 
 interface TurnOffDialogProps {
+  hasAuthenticator: boolean;
+  /** S2: the member's phone receives codes, so a texted code can confirm this. */
+  canTextCode: boolean;
   onTurnedOff: () => void;
   onClose: () => void;
 }
 
 /** D1: a current code (authenticator or recovery) and a recent password turn it off. */
-export function TurnOffDialog({ onTurnedOff, onClose }: TurnOffDialogProps) {
+export function TurnOffDialog({ hasAuthenticator, canTextCode, onTurnedOff, onClose }: TurnOffDialogProps) {
   const { withReauthentication } = useReauthentication();
   const [code, setCode] = useState('');
   const form = useForm();
@@ -36,7 +41,7 @@ export function TurnOffDialog({ onTurnedOff, onClose }: TurnOffDialogProps) {
       }
       onTurnedOff();
     },
-    () => ({ code: checkSecondFactorCode(code, 'authenticator') }),
+    () => ({ code: hasAuthenticator ? checkSecondFactorCode(code, 'authenticator') : checkAnyCurrentCode(code) }),
   );
 
   return (
@@ -50,9 +55,13 @@ export function TurnOffDialog({ onTurnedOff, onClose }: TurnOffDialogProps) {
       <form ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert problem={form.problem} fields={['code']} />
         <TextField
-          label="Code from the app"
+          label={hasAuthenticator ? 'Code from the app' : 'Current code'}
           name="code"
-          hint="The 6-digit code your authenticator app shows. You can use a recovery code instead."
+          hint={
+            hasAuthenticator && !canTextCode
+              ? 'The 6-digit code your authenticator app shows. You can use a recovery code instead.'
+              : describeAcceptedCodes(hasAuthenticator, canTextCode)
+          }
           autoComplete="one-time-code"
           inputMode="numeric"
           spellCheck={false}
@@ -60,6 +69,7 @@ export function TurnOffDialog({ onTurnedOff, onClose }: TurnOffDialogProps) {
           onValueChange={setCode}
           error={form.fieldErrors.code}
         />
+        {canTextCode && <TextMeACodeButton onSent={() => form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus()} />}
         <div className="modal-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>
             Cancel
