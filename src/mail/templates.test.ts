@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationMessage, passwordChangedMessage, passwordResetMessage, verifyEmailMessage } from './templates.js';
+import { invitationMessage, passwordChangedMessage, passwordResetMessage, twoFactorEnabledMessage, verifyEmailMessage } from './templates.js';
 
 const evilName = '<script>alert("x")</script> & \'Co\'';
 const link = 'https://tessera.test/accept-invitation?token=abc_DEF-123&x=1';
@@ -47,5 +47,12 @@ describe('mail templates', () => {
     expect(message.text).toMatch(/once/);
     expect(message.text).toMatch(/one hour/);
     expect(message.text).toMatch(/does not turn off two-factor authentication/);
+  });
+
+  it('D2 the "on" message names where codes come from: the app, or texts', () => {
+    expect(twoFactorEnabledMessage('a@example.com', 'Ada', 'totp').text).toContain('a code from your authenticator app');
+    const texted = twoFactorEnabledMessage('a@example.com', 'Ada', 'sms');
+    expect(texted.text).toContain('a code texted to your phone');
+    expect(texted.text).not.toContain('authenticator');
   });
 });

@@ -67,10 +67,14 @@ export function passwordChangedMessage(to: string, name: string): MailMessage {
   });
 }
 
-export function twoFactorEnabledMessage(to: string, name: string): MailMessage {
+/** D2: the first factor a member set up; the message says where their codes will come from. */
+export type FirstFactor = 'totp' | 'sms';
+
+export function twoFactorEnabledMessage(to: string, name: string, method: FirstFactor): MailMessage {
+  const codeSource = method === 'sms' ? 'a code texted to your phone' : 'a code from your authenticator app';
   return render(to, 'Two-factor authentication is on', {
     greeting: `Hello ${name},`,
-    paragraphs: ['Two-factor authentication was turned on for your account. From now on, signing in asks for a code from your authenticator app or one of your recovery codes.', 'Keep your recovery codes somewhere safe.'],
+    paragraphs: [`Two-factor authentication was turned on for your account. From now on, signing in asks for ${codeSource} or one of your recovery codes.`, 'Keep your recovery codes somewhere safe.'],
     footer: 'If this was not you, reset your password and tell your administrator.',
   });
 }

@@ -191,7 +191,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   }
   const phoneNumber = context.secretBox.open(pending.phoneSealed);
   if (confirmed.recoveryCodes) {
-    context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name));
+    context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'sms'));
     return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes };
   }
   return { ok: true, phoneNumber };

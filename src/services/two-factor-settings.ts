@@ -78,7 +78,7 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     return codes;
   });
   if (!recoveryCodes) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
-  context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name));
+  context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'totp'));
   return { ok: true, recoveryCodes };
 }
 

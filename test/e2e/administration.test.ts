@@ -9,7 +9,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPerson, type Person } from './support/browser.js';
-import { waitForLink } from './support/mailbox.js';
+import { countTexts, waitForLink, waitForTextedCode } from './support/mailbox.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 interface Account {
@@ -340,6 +340,33 @@ describe('Administration in the browser', () => {
     await page.getByRole('heading', { level: 1, name: member.name }).waitFor();
     expect(await horizontalOverflowInPixels(page), 'member page').toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
+  it('P5, S1: after the reset, the member signs in again and picks text messages instead of an app', async () => {
+    const { page } = teammate;
+    const phoneE164 = '+41791234567';
+    await signOut(page);
+    await signIn(page, member);
+    await page.getByRole('heading', { level: 1, name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+
+    await page.getByRole('button', { name: 'Use text messages instead' }).click();
+    await page.getByRole('heading', { name: 'Set up text messages' }).waitFor();
+    // Still no way around it: leaving the texts goes back to the app, not out of the setup.
+    expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const seen = await countTexts(server.baseUrl, phoneE164);
+    await page.getByLabel('Country').selectOption('CH');
+    await page.getByLabel('Phone number').fill('079 123 45 67');
+    await page.getByRole('button', { name: 'Text me a code' }).click();
+    await page.getByText('We texted a 6-digit code to', { exact: false }).waitFor();
+    await page.getByLabel('Code from the text message').fill(await waitForTextedCode(server.baseUrl, phoneE164, seen));
+    await page.getByRole('button', { name: 'Confirm number' }).click();
+
+    await page.getByText('From now on you will be asked for a code texted to your phone when you sign in.').waitFor();
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.getByRole('complementary', { name: 'Two-factor authentication required' }).count()).toBe(0);
   });
 
   it('no page broke the Content-Security-Policy', () => {

@@ -28,12 +28,14 @@ interface SmsSetupProps {
   onCancel: () => void;
   /** Replacing an active number ("Change number") rather than adding the first one. */
   isReplacing?: boolean;
+  /** What leaving this setup does, when it is not simply cancelling (P5: back to the app). */
+  cancelLabel?: string;
 }
 
 type Step = { kind: 'number' } | { kind: 'code'; phoneNumber: string; displayNumber: string; country: CountryCode };
 
 /** S1: a phone number (country and number), then the code texted to it; nothing is active before that. */
-export function SmsSetup({ onConfirmed, onCancel, isReplacing = false }: SmsSetupProps) {
+export function SmsSetup({ onConfirmed, onCancel, isReplacing = false, cancelLabel = 'Cancel' }: SmsSetupProps) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const [step, setStep] = useState<Step>({ kind: 'number' });
   const [country, setCountry] = useState<CountryCode>(() => guessCountry());
@@ -58,6 +60,7 @@ export function SmsSetup({ onConfirmed, onCancel, isReplacing = false }: SmsSetu
           secondsUntilResend={secondsLeft}
           onRetryAfter={startCountdown}
           onCancel={onCancel}
+          cancelLabel={cancelLabel}
         />
       ) : (
         <CodeStep
@@ -72,6 +75,7 @@ export function SmsSetup({ onConfirmed, onCancel, isReplacing = false }: SmsSetu
           onChangeNumber={() => setStep({ kind: 'number' })}
           onConfirmed={onConfirmed}
           onCancel={onCancel}
+          cancelLabel={cancelLabel}
         />
       )}
     </div>
@@ -87,9 +91,10 @@ interface NumberStepProps {
   secondsUntilResend: number;
   onRetryAfter: (seconds: number) => void;
   onCancel: () => void;
+  cancelLabel: string;
 }
 
-function NumberStep({ country, typed, onCountryChange, onTypedChange, onSent, secondsUntilResend, onRetryAfter, onCancel }: NumberStepProps) {
+function NumberStep({ country, typed, onCountryChange, onTypedChange, onSent, secondsUntilResend, onRetryAfter, onCancel, cancelLabel }: NumberStepProps) {
   const { withReauthentication } = useReauthentication();
   const form = useForm();
   const example = exampleNumberFor(country);
@@ -146,7 +151,7 @@ function NumberStep({ country, typed, onCountryChange, onTypedChange, onSent, se
           Text me a code
         </SubmitButton>
         <button type="button" className="button button-secondary" onClick={onCancel}>
-          Cancel
+          {cancelLabel}
         </button>
       </div>
       {secondsUntilResend > 0 && <p className="muted">You can ask for a new code in {formatSeconds(secondsUntilResend)}.</p>}
@@ -162,9 +167,10 @@ interface CodeStepProps {
   onChangeNumber: () => void;
   onConfirmed: (confirmation: SmsConfirmation) => void;
   onCancel: () => void;
+  cancelLabel: string;
 }
 
-function CodeStep({ phoneNumber, onResend, secondsUntilResend, onRetryAfter, onChangeNumber, onConfirmed, onCancel }: CodeStepProps) {
+function CodeStep({ phoneNumber, onResend, secondsUntilResend, onRetryAfter, onChangeNumber, onConfirmed, onCancel, cancelLabel }: CodeStepProps) {
   const { organization } = useSession();
   const { withReauthentication } = useReauthentication();
   const codeLength = organization.twoFactor.smsCodeLength;
@@ -225,7 +231,7 @@ function CodeStep({ phoneNumber, onResend, secondsUntilResend, onRetryAfter, onC
             Confirm number
           </SubmitButton>
           <button type="button" className="button button-secondary" onClick={onCancel}>
-            Cancel
+            {cancelLabel}
           </button>
         </div>
       </form>

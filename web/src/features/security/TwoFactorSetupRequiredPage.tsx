@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { describeProblem, toProblem, type Problem } from '../../api/client';
 import { PageHeading } from '../../components/PageHeading';
 import { useReauthentication } from '../../components/reauthentication';
@@ -11,16 +11,21 @@ import { startTotpEnrollment, type TotpEnrollment } from './two-factor-api';
 import { describeRequirer } from './two-factor-requirement';
 import './security.css';
 
+// The phone-number metadata is large: loaded only when texts are chosen.
+const SmsSetup = lazy(async () => ({ default: (await import('./SmsSetup')).SmsSetup }));
+
 type Step =
   | { kind: 'starting' }
   | { kind: 'failed'; problem: Problem }
   | { kind: 'setup'; enrollment: TotpEnrollment }
-  | { kind: 'codes'; codes: string[] };
+  | { kind: 'sms_setup' }
+  | { kind: 'codes'; codes: string[]; method: 'totp' | 'sms' };
 
 /**
  * P5: the member must use two-factor authentication and has not set it up, and this session may
  * do nothing else (it comes straight from the password). Replaces every page (see
- * required-action-views.tsx): the setup starts at once, there is no Cancel, and once the recovery
+ * required-action-views.tsx): the authenticator setup starts at once, text messages are the
+ * alternative while the organization allows them (S4), there is no Cancel, and once the recovery
  * codes are saved the session is reloaded and the app goes on to the page that was asked for.
  */
 export function TwoFactorSetupRequiredPage() {
@@ -30,6 +35,7 @@ export function TwoFactorSetupRequiredPage() {
   const [step, setStep] = useState<Step>({ kind: 'starting' });
   const [isRestarting, setRestarting] = useState(false);
   const hasStarted = useRef(false);
+  const isSmsAllowed = session.organization.twoFactor.smsAllowed ?? true;
 
   const start = useCallback(async () => {
     try {
@@ -59,7 +65,7 @@ export function TwoFactorSetupRequiredPage() {
       {step.kind !== 'codes' && (
         <p>
           {describeRequirer(session)} requires two-factor authentication for your account. Set it up now to continue: you need
-          an authenticator app on your phone, and it takes about a minute.
+          an authenticator app on your phone{isSmsAllowed ? ', or a phone that receives text messages' : ''}, and it takes about a minute.
         </p>
       )}
       <div className="card">
@@ -70,14 +76,34 @@ export function TwoFactorSetupRequiredPage() {
             key={step.enrollment.secret}
             enrollment={step.enrollment}
             headingLevel={2}
-            onEnabled={(codes) => setStep({ kind: 'codes', codes })}
+            onEnabled={(codes) => setStep({ kind: 'codes', codes, method: 'totp' })}
             onRestart={() => void restart()}
             isRestarting={isRestarting}
           />
         )}
+        {step.kind === 'setup' && isSmsAllowed && (
+          <p className="setup-alternative">
+            No authenticator app?{' '}
+            <button type="button" className="button-link" onClick={() => setStep({ kind: 'sms_setup' })}>
+              Use text messages instead
+            </button>
+          </p>
+        )}
+        {step.kind === 'sms_setup' && (
+          <Suspense fallback={<p role="status">Loading…</p>}>
+            <SmsSetup
+              cancelLabel="Use an authenticator app instead"
+              onCancel={() => void restart()}
+              onConfirmed={({ recoveryCodes }) => setStep({ kind: 'codes', codes: recoveryCodes ?? [], method: 'sms' })}
+            />
+          </Suspense>
+        )}
         {step.kind === 'codes' && (
           <div className="two-factor-panel">
-            <StatusMessage>Two-factor authentication is on. From now on you will be asked for a code from your app when you sign in.</StatusMessage>
+            <StatusMessage>
+              Two-factor authentication is on. From now on you will be asked for a code {step.method === 'sms' ? 'texted to your phone' : 'from your app'} when you sign
+              in.
+            </StatusMessage>
             <h2>Save your recovery codes</h2>
             {/* The session still lists the action until it is reloaded, on Continue. */}
             <NewRecoveryCodes codes={step.codes} onFinish={async () => void (await refresh())} finishLabel="Continue" />
