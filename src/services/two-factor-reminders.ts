@@ -7,6 +7,7 @@ import { twoFactorReminderMessage } from '../mail/templates.js';
 import { findOrganizationsWithDeadlineBetween } from '../store/organizations.js';
 import { claimReminders, findMembersToRemind } from '../store/two-factor-reminders.js';
 import { nowInMs, type AppContext } from './context.js';
+import { startPeriodicJob, type PeriodicJob, type PeriodicJobLogger } from './periodic-job.js';
 
 export interface ReminderRun {
   /** How many reminder e-mails this call sent. */
@@ -42,43 +43,10 @@ export async function runTwoFactorReminders(context: AppContext): Promise<Remind
   return { sent };
 }
 
-export interface ReminderJobLogger {
-  error(object: object, message: string): void;
-}
-
-export interface ReminderJob {
-  /** Stops the timer and waits for a pass in progress. */
-  stop(): Promise<void>;
-}
-
 /** Five minutes: a reminder "7 days before" may go out a few minutes late, never early. */
 export const reminderIntervalInMs = 5 * 60 * 1000;
 
 /** Starts the job (started by startServer only; tests call runTwoFactorReminders themselves). */
-export function startTwoFactorReminderJob(context: AppContext, logger: ReminderJobLogger, intervalInMs = reminderIntervalInMs): ReminderJob {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    // A slow pass is not overlapped by the next one.
-    if (running) return;
-    running = runTwoFactorReminders(context)
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'two-factor reminder job failed'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalInMs);
-  // The job never keeps the process alive on its own.
-  timer.unref();
-  const first = setTimeout(tick, 1000);
-  first.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      clearTimeout(first);
-      await running;
-    },
-  };
+export function startTwoFactorReminderJob(context: AppContext, logger: PeriodicJobLogger, intervalInMs = reminderIntervalInMs): PeriodicJob {
+  return startPeriodicJob('two-factor reminder', () => runTwoFactorReminders(context), intervalInMs, logger);
 }
