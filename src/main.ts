@@ -9,6 +9,7 @@ import { createKeyedHasher, createSecretBox } from './security/secret-box.js';
 import { loadServerKey } from './security/server-key.js';
 import { systemClock, systemRandom } from './security/system-random.js';
 import type { AppContext } from './services/context.js';
+import { startHousekeepingJob } from './services/housekeeping.js';
 import { startTwoFactorReminderJob } from './services/two-factor-reminders.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -56,9 +57,10 @@ export async function startServer(config: Config = readConfig()): Promise<void> 
   const runtime = await openRuntime(config, bootLogger);
   const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel } });
   const reminders = startTwoFactorReminderJob(runtime.context, bootLogger);
+  const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
   const shutdown = async () => {
     await app.close();
-    await reminders.stop();
+    await Promise.all([reminders.stop(), housekeeping.stop()]);
     await runtime.close();
     process.exit(0);
   };

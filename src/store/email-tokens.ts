@@ -40,3 +40,13 @@ export async function consumeEmailToken(
 export async function retireEmailTokens(db: Kysely<Database>, userId: string, purpose: EmailTokenPurpose, nowInMs: number): Promise<void> {
   await db.updateTable('emailTokens').set({ usedAt: nowInMs }).where('userId', '=', userId).where('purpose', '=', purpose).where('usedAt', 'is', null).execute();
 }
+
+/** Housekeeping: deletes at most `batchSize` expired e-mailed tokens, used or not; reports how many. */
+export async function deleteExpiredEmailTokens(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('emailTokens')
+    .where('id', 'in', (eb) => eb.selectFrom('emailTokens as t').select('t.id').where('t.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

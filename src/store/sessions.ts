@@ -49,3 +49,24 @@ export async function endSetupOnly(db: Kysely<Database>, sessionId: string): Pro
 export async function deleteSetupOnlySessionsOfUser(db: Kysely<Database>, userId: string, exceptSessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('userId', '=', userId).where('setupOnly', '=', 1).where('id', '!=', exceptSessionId).execute();
 }
+
+/**
+ * Housekeeping: deletes at most `batchSize` expired sessions (A3: idle or past the absolute
+ * lifetime, cutoffs inclusive) and reports how many. The condition is repeated outside the
+ * subquery because PostgreSQL re-checks only the outer WHERE on a row changed meanwhile.
+ */
+export async function deleteExpiredSessions(db: Kysely<Database>, cutoffs: { lastSeenAtOrBefore: number; createdAtOrBefore: number }, batchSize: number): Promise<number> {
+  const { lastSeenAtOrBefore, createdAtOrBefore } = cutoffs;
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions as s')
+        .select('s.id')
+        .where((w) => w.or([w('s.lastSeenAt', '<=', lastSeenAtOrBefore), w('s.createdAt', '<=', createdAtOrBefore)]))
+        .limit(batchSize),
+    )
+    .where((eb) => eb.or([eb('lastSeenAt', '<=', lastSeenAtOrBefore), eb('createdAt', '<=', createdAtOrBefore)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

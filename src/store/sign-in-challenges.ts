@@ -48,3 +48,13 @@ export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHas
     totpSecretSealed,
   };
 }
+
+/** Housekeeping: deletes at most `batchSize` expired challenges (`expiresAt <= cutoff`); reports how many. */
+export async function deleteExpiredSignInChallenges(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('signInChallenges')
+    .where('id', 'in', (eb) => eb.selectFrom('signInChallenges as c').select('c.id').where('c.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

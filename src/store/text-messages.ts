@@ -142,3 +142,27 @@ export async function claimSendCounter(db: Kysely<Database>, key: string, rule: 
 export async function readSendCounter(db: Kysely<Database>, key: string): Promise<ThrottleCounter | undefined> {
   return db.selectFrom('throttles').select(['count', 'windowStartedAt']).where('key', '=', key).executeTakeFirst();
 }
+
+/**
+ * Housekeeping: deletes at most `batchSize` expired waiting numbers (`expiresAt <= cutoff`);
+ * reports how many. The condition is repeated outside the subquery so a number started again
+ * meanwhile (an upsert of the same row) is kept.
+ */
+export async function deleteExpiredSmsEnrollments(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('smsEnrollments')
+    .where('userId', 'in', (eb) => eb.selectFrom('smsEnrollments as e').select('e.userId').where('e.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Housekeeping: deletes at most `batchSize` expired texted codes, used or not; reports how many. */
+export async function deleteExpiredSmsCodes(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('smsCodes')
+    .where('id', 'in', (eb) => eb.selectFrom('smsCodes as c').select('c.id').where('c.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -39,3 +39,17 @@ export async function countThrottleHit(db: Kysely<Database>, key: string, nowInM
 export async function clearThrottle(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('throttles').where('key', '=', key).execute();
 }
+
+/**
+ * Housekeeping: deletes at most `batchSize` counters whose window started at or before the cutoff
+ * (src/core/retention.ts: such a counter counts as nothing); reports how many. The condition is
+ * repeated outside the subquery so a counter restarted meanwhile keeps its new count.
+ */
+export async function deleteExpiredThrottles(db: Kysely<Database>, windowStartedAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('throttles')
+    .where('key', 'in', (eb) => eb.selectFrom('throttles as t').select('t.key').where('t.windowStartedAt', '<=', windowStartedAtOrBefore).limit(batchSize))
+    .where('windowStartedAt', '<=', windowStartedAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -97,3 +97,18 @@ export async function findTotpConfirmedAt(db: Kysely<Database>, userId: string):
   const row = await db.selectFrom('totpCredentials').select('confirmedAt').where('userId', '=', userId).executeTakeFirst();
   return row === undefined ? undefined : Number(row.confirmedAt);
 }
+
+/**
+ * Housekeeping: deletes at most `batchSize` expired pending setups (`expiresAt <= cutoff`);
+ * reports how many. The condition is repeated outside the subquery: a member who starts again at
+ * the same moment upserts the same row, and PostgreSQL re-checks only the outer WHERE, so the new
+ * setup is kept.
+ */
+export async function deleteExpiredTotpEnrollments(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('totpEnrollments')
+    .where('userId', 'in', (eb) => eb.selectFrom('totpEnrollments as e').select('e.userId').where('e.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
