@@ -5,11 +5,12 @@
 // resets that member's two-factor authentication from the member's page (M2, M3); the users grid
 // filters and searches (M1); the adoption overview (M4) and the audit log with its export (M5).
 // The test is its own authenticator app (otpauth). Selectors are accessible names and labels.
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authenticator } from './support/authenticator.js';
 import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { countTexts, waitForLink, waitForTextedCode } from './support/mailbox.js';
+import { horizontalOverflowInPixels, signOut } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 interface Account {
@@ -23,42 +24,12 @@ const organizationName = 'Umbrella';
 const administrator: Account = { name: 'Alice Admin', email: `alice.${run}@umbrella.test`, password: 'a very careful administrator' };
 const member: Account = { name: 'Mia Member', email: `mia.${run}@umbrella.test`, password: 'member passphrase 42' };
 
-const periodInMs = 30_000;
 const groupedKeyPattern = /^[A-Z2-7]{4}( [A-Z2-7]{4})+$/;
-
-/** The test's authenticator app: each code is for a step later than the last one used (T5). */
-class Authenticator {
-  private lastUsedStep = -1;
-
-  constructor(private readonly totp: TOTP) {}
-
-  static fromGroupedKey(groupedKey: string): Authenticator {
-    const secret = Secret.fromBase32(groupedKey.replace(/\s/g, ''));
-    return new Authenticator(new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: periodInMs / 1000 }));
-  }
-
-  async nextCode(): Promise<string> {
-    for (;;) {
-      const now = Date.now();
-      const step = Math.floor(now / periodInMs);
-      if (step > this.lastUsedStep) {
-        this.lastUsedStep = step;
-        return this.totp.generate({ timestamp: now });
-      }
-      await new Promise((resolve) => setTimeout(resolve, (step + 1) * periodInMs - now + 50));
-    }
-  }
-}
 
 async function signIn(page: Page, account: Account): Promise<void> {
   await page.getByLabel('E-mail').fill(account.email);
   await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await page.waitForURL('**/login');
 }
 
 /**
@@ -85,10 +56,6 @@ async function completeAuthenticatorSetup(page: Page): Promise<Authenticator> {
   await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').first().waitFor();
   await page.getByLabel('I have saved these codes').check();
   return app;
-}
-
-async function horizontalOverflowInPixels(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
 describe('Administration in the browser', () => {

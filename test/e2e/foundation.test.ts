@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { waitForLink } from './support/mailbox.js';
+import { horizontalOverflowInPixels } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 // Addresses unique per run, so the walk also works against a server that is already running.
@@ -21,10 +22,6 @@ async function signIn(page: Page, email: string, password: string): Promise<void
 // Page-side code goes in as strings: the test project's TypeScript has no DOM library.
 async function focusedFieldName(page: Page): Promise<string | null> {
   return page.evaluate<string | null>("document.activeElement?.getAttribute('name') ?? null");
-}
-
-async function horizontalOverflowInPixels(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
 describe('Foundation in the browser', () => {

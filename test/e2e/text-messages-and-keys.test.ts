@@ -7,6 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { countTexts, waitForLink, waitForTextedCode } from './support/mailbox.js';
+import { delay, horizontalOverflowInPixels, openSecuritySettings, readRecoveryCodes, signOut } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 interface Account {
@@ -23,7 +24,6 @@ const nationalNumber = '079 123 45 67';
 const phoneE164 = '+41791234567';
 const changedNationalNumber = '078 765 43 21';
 const changedE164 = '+41787654321';
-const recoveryCodePattern = /\d{4}-\d{4}/;
 
 async function signUp(page: Page, account: Account): Promise<void> {
   await page.goto('/signup');
@@ -39,22 +39,6 @@ async function signInWithPassword(page: Page): Promise<void> {
   await page.getByLabel('E-mail').fill(member.email);
   await page.getByLabel('Password', { exact: true }).fill(member.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await page.waitForURL('**/login');
-}
-
-async function openSecuritySettings(page: Page): Promise<void> {
-  await page.goto('/settings?tab=security');
-  await page.getByRole('heading', { level: 2, name: 'Two-factor authentication' }).waitFor();
-}
-
-async function readRecoveryCodes(page: Page): Promise<string[]> {
-  const items = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
-  await items.first().waitFor();
-  return (await items.allTextContents()).map((text) => recoveryCodePattern.exec(text)?.[0] ?? text);
 }
 
 /** Picks the country, types the number and asks for the code (S1). */
@@ -78,10 +62,6 @@ async function askForTextedCode(page: Page, buttonName: string, sent: Locator): 
   await sent.waitFor();
 }
 
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
 function basicAuthorization(account: Account): string {
   return `Basic ${Buffer.from(`${account.email}:${account.password}`).toString('base64')}`;
 }
@@ -90,10 +70,6 @@ async function listUsersWith(baseUrl: string, authorization: string): Promise<{ 
   const response = await fetch(`${baseUrl}/api/v1/organization/users`, { headers: { Authorization: authorization, Accept: 'application/json' } });
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-}
-
-async function horizontalOverflowInPixels(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
 describe('Text messages and API keys in the browser', () => {

@@ -5,11 +5,12 @@
 // The test is its own authenticator app: it reads the key from the page and computes codes with
 // the otpauth package. Selectors are accessible names and labels.
 import { readFile } from 'node:fs/promises';
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authenticator } from './support/authenticator.js';
 import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { readMailbox, waitForLink } from './support/mailbox.js';
+import { delay, horizontalOverflowInPixels, openSecuritySettings, readRecoveryCodes, signOut } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 interface Account {
@@ -25,48 +26,7 @@ const member: Account = { organization: 'Globex', name: 'Grace Hopper', email: `
 // their own, so the lock leaves the main walk alone.
 const guesser: Account = { organization: 'Initech', name: 'Milton Waddams', email: `milton.${run}@initech.test`, password: 'my red stapler, please' };
 
-const periodInMs = 30_000;
 const groupedKeyPattern = /^[A-Z2-7]{4}( [A-Z2-7]{4})+$/;
-const recoveryCodePattern = /\d{4}-\d{4}/;
-
-/**
- * The test's authenticator app. T5: the server accepts each 30-second step once per member, and
- * never one before it, so every code offered here is for a step later than the last one used:
- * when the current step was used already, it waits for the next one (at most one period).
- */
-class Authenticator {
-  private lastUsedStep = -1;
-
-  constructor(private readonly totp: TOTP) {}
-
-  static fromGroupedKey(groupedKey: string): Authenticator {
-    const secret = Secret.fromBase32(groupedKey.replace(/\s/g, ''));
-    return new Authenticator(new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: periodInMs / 1000 }));
-  }
-
-  /** A code for a fresh step, current now; the server accepts it for a step either side too. */
-  async nextCode(): Promise<string> {
-    for (;;) {
-      const now = Date.now();
-      const step = Math.floor(now / periodInMs);
-      if (step > this.lastUsedStep) {
-        this.lastUsedStep = step;
-        return this.totp.generate({ timestamp: now });
-      }
-      await delay((step + 1) * periodInMs - now + 50);
-    }
-  }
-
-  /** Six digits that are no valid code right now (nor a step either side). */
-  wrongCode(): string {
-    const now = Date.now();
-    const valid = new Set([-1, 0, 1, 2].map((offset) => this.totp.generate({ timestamp: now + offset * periodInMs })));
-    for (let candidate = 123456; ; candidate = (candidate + 7919) % 1_000_000) {
-      const code = String(candidate).padStart(6, '0');
-      if (!valid.has(code)) return code;
-    }
-  }
-}
 
 /** Waits for an e-mail to `to` whose text matches; mail goes out after the commit, not with the answer. */
 async function waitForMessage(baseUrl: string, to: string, pattern: RegExp, timeoutInMs = 10_000): Promise<void> {
@@ -77,10 +37,6 @@ async function waitForMessage(baseUrl: string, to: string, pattern: RegExp, time
     if (Date.now() > deadline) throw new Error(`No message to ${to} matching ${pattern} arrived.`);
     await delay(100);
   }
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 async function signUp(page: Page, account: Account): Promise<void> {
@@ -99,22 +55,6 @@ async function signInWithPassword(page: Page, account: Account = member): Promis
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await page.waitForURL('**/login');
-}
-
-async function openSecuritySettings(page: Page): Promise<void> {
-  await page.goto('/settings?tab=security');
-  await page.getByRole('heading', { level: 2, name: 'Two-factor authentication' }).waitFor();
-}
-
-async function readRecoveryCodes(page: Page): Promise<string[]> {
-  const items = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
-  await items.first().waitFor();
-  return (await items.allTextContents()).map((text) => recoveryCodePattern.exec(text)?.[0] ?? text);
-}
-
 /** From the sign-in page, through the second step with a recovery code, to the signed-in app. */
 async function signInWithRecoveryCode(page: Page, code: string): Promise<void> {
   await signInWithPassword(page);
@@ -122,10 +62,6 @@ async function signInWithRecoveryCode(page: Page, code: string): Promise<void> {
   await page.getByRole('button', { name: 'Use a recovery code' }).click();
   await page.getByLabel('Recovery code').fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
-}
-
-async function horizontalOverflowInPixels(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
 describe('Two-factor authentication in the browser', () => {

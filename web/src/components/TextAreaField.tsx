@@ -1,4 +1,5 @@
-import { useId, type TextareaHTMLAttributes } from 'react';
+import type { TextareaHTMLAttributes } from 'react';
+import { LabelledField } from './LabelledField';
 
 type TextAreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value' | 'id'>;
 
@@ -13,34 +14,9 @@ interface TextAreaFieldProps extends TextAreaProps {
 
 /** A labelled multi-line field whose hint and error are tied to it, like TextField. */
 export function TextAreaField({ label, name, value, onValueChange, error, hint, rows = 4, ...rest }: TextAreaFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
-
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p id={hintId} className="field-hint">
-          {hint}
-        </p>
-      )}
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        value={value}
-        onChange={(event) => onValueChange(event.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...rest}
-      />
-      {error && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
+    <LabelledField label={label} hint={hint} error={error}>
+      {(control) => <textarea {...control} name={name} rows={rows} value={value} onChange={(event) => onValueChange(event.target.value)} {...rest} />}
+    </LabelledField>
   );
 }

@@ -2,12 +2,11 @@ import { useState } from 'react';
 import { ApiError, isApiError } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { Modal } from '../../components/Modal';
-import { checkAnyCurrentCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
+import { checkAnyCurrentCode, compactCode } from '../../components/one-time-code';
 import { useReauthentication } from '../../components/reauthentication';
 import { SubmitButton } from '../../components/SubmitButton';
-import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
-import { TextMeACodeButton } from './TextMeACodeButton';
+import { CurrentCodeField, describeAcceptedCodes, explainSecondFactorLock } from './CurrentCodeField';
 import { removeSmsNumber } from './two-factor-api';
 
 interface RemoveSmsDialogProps {
@@ -33,17 +32,13 @@ export function RemoveSmsDialog({ phoneNumber, isLastMethod, hasAuthenticator, c
       try {
         await withReauthentication(() => removeSmsNumber(compactCode(code)));
       } catch (error) {
-        if (isApiError(error, 'rate_limited')) {
-          const until = lockEndsAt(error.problem.retryAfterSeconds);
-          throw new ApiError({ ...error.problem, code: 'second_factor_locked', title: `Too many wrong codes: two-factor authentication is ${describeLockEnd(until)}.` });
-        }
         if (isApiError(error, 'two_factor_required_by_policy')) {
           throw new ApiError({
             ...error.problem,
             title: 'Two-factor authentication is required for you, and this is your only method. Set up an authenticator app first.',
           });
         }
-        throw error;
+        throw explainSecondFactorLock(error);
       }
       onRemoved();
     },
@@ -66,17 +61,15 @@ export function RemoveSmsDialog({ phoneNumber, isLastMethod, hasAuthenticator, c
     >
       <form ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert problem={form.problem} fields={['code']} />
-        <TextField
+        <CurrentCodeField
           label="Current code"
-          name="code"
           hint={describeAcceptedCodes(hasAuthenticator, canTextCode)}
-          autoComplete="one-time-code"
-          spellCheck={false}
-          value={code}
-          onValueChange={setCode}
+          code={code}
+          onCodeChange={setCode}
           error={form.fieldErrors.code}
+          canTextCode={canTextCode}
+          formRef={form.formRef}
         />
-        {canTextCode && <TextMeACodeButton onSent={() => form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus()} />}
         <div className="modal-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>
             Cancel
@@ -90,11 +83,3 @@ export function RemoveSmsDialog({ phoneNumber, isLastMethod, hasAuthenticator, c
   );
 }
 
-/** The kinds of code a member can give to confirm a change, in one sentence. */
-export function describeAcceptedCodes(hasAuthenticator: boolean, canTextCode: boolean): string {
-  const kinds = [hasAuthenticator ? 'the 6-digit code from your authenticator app' : null, canTextCode ? 'a code we text you' : null, 'one of your recovery codes'].filter(
-    (kind): kind is string => kind !== null,
-  );
-  const sentence = kinds.length === 1 ? kinds[0]! : `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)!}`;
-  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
-}

@@ -1,14 +1,11 @@
 import { useState } from 'react';
-import { ApiError, isApiError } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { Modal } from '../../components/Modal';
-import { checkAnyCurrentCode, checkSecondFactorCode, compactCode, describeLockEnd, lockEndsAt } from '../../components/one-time-code';
+import { checkAnyCurrentCode, checkSecondFactorCode, compactCode } from '../../components/one-time-code';
 import { useReauthentication } from '../../components/reauthentication';
 import { SubmitButton } from '../../components/SubmitButton';
-import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
-import { describeAcceptedCodes } from './RemoveSmsDialog';
-import { TextMeACodeButton } from './TextMeACodeButton';
+import { CurrentCodeField, describeAcceptedCodes, explainSecondFactorLock } from './CurrentCodeField';
 import { turnOffTwoFactor } from './two-factor-api';
 
 interface TurnOffDialogProps {
@@ -32,12 +29,7 @@ export function TurnOffDialog({ hasAuthenticator, canTextCode, onTurnedOff, onCl
         // code is still good for the retry.
         await withReauthentication(() => turnOffTwoFactor(compactCode(code)));
       } catch (error) {
-        // L3: wrong codes here count towards the same lock as at sign-in; say when it ends.
-        if (isApiError(error, 'rate_limited')) {
-          const until = lockEndsAt(error.problem.retryAfterSeconds);
-          throw new ApiError({ ...error.problem, code: 'second_factor_locked', title: `Too many wrong codes: two-factor authentication is ${describeLockEnd(until)}.` });
-        }
-        throw error;
+        throw explainSecondFactorLock(error);
       }
       onTurnedOff();
     },
@@ -54,22 +46,20 @@ export function TurnOffDialog({ hasAuthenticator, canTextCode, onTurnedOff, onCl
     >
       <form ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert problem={form.problem} fields={['code']} />
-        <TextField
+        <CurrentCodeField
           label={hasAuthenticator ? 'Code from the app' : 'Current code'}
-          name="code"
           hint={
             hasAuthenticator && !canTextCode
               ? 'The 6-digit code your authenticator app shows. You can use a recovery code instead.'
               : describeAcceptedCodes(hasAuthenticator, canTextCode)
           }
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          spellCheck={false}
-          value={code}
-          onValueChange={setCode}
+          isNumeric
+          code={code}
+          onCodeChange={setCode}
           error={form.fieldErrors.code}
+          canTextCode={canTextCode}
+          formRef={form.formRef}
         />
-        {canTextCode && <TextMeACodeButton onSent={() => form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus()} />}
         <div className="modal-actions">
           <button type="button" className="button button-secondary" onClick={onClose}>
             Cancel
