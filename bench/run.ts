@@ -151,7 +151,10 @@ const serverEnv = (port: number, database: string) => ({
   // thread pool's arenas holds on to the 19 MiB of an argon2id hash long after it is freed.
   MALLOC_ARENA_MAX: '2',
 });
-const tessera = start(['bin/tessera.js', 'serve'], serverEnv(tesseraPort, databaseUrl));
+// As `npm start` runs it: V8's young generation capped at 4 MiB per semi-space (16 by default),
+// which keeps the heap's high-water mark after bursts of sign-ins about 50 MB lower (RSS target).
+const serveCommand = ['--max-semi-space-size=4', 'bin/tessera.js', 'serve'];
+const tessera = start(serveCommand, serverEnv(tesseraPort, databaseUrl));
 
 try {
   await waitFor(`http://127.0.0.1:${barePort}/`);
@@ -205,7 +208,7 @@ try {
     psql(`create database ${databaseName}`);
     const postgresPort = await freePort();
     const postgresUrl = `postgres://postgres@127.0.0.1:5432/${databaseName}`;
-    const onPostgres = start(['bin/tessera.js', 'serve'], serverEnv(postgresPort, postgresUrl));
+    const onPostgres = start(serveCommand, serverEnv(postgresPort, postgresUrl));
     try {
       const postgresBase = `http://127.0.0.1:${postgresPort}`;
       await waitFor(`${postgresBase}/healthz`);
