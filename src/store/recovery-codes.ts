@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { recoveryCodeCount } from '../core/recovery-codes.js';
 import type { Database, RecoveryCode } from './schema.js';
 
 export interface NewRecoveryCode {
@@ -23,13 +24,19 @@ export async function listRecoveryCodes(db: Kysely<Database>, userId: string): P
   return db.selectFrom('recoveryCodes').selectAll().where('userId', '=', userId).orderBy('id').execute();
 }
 
+/**
+ * Unused codes out of the set's size (R1: 8), or 0 of 0 without codes. Under the replace policy
+ * (R6) a used code stays listed beside its replacement (R3), so the rows outnumber the set: they
+ * are not its size.
+ */
 export async function countUnusedRecoveryCodes(db: Kysely<Database>, userId: string): Promise<{ remaining: number; total: number }> {
   const row = await db
     .selectFrom('recoveryCodes')
-    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('id').filterWhere('usedAt', 'is', null).as('remaining')])
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.count<number>('id').filterWhere('usedAt', 'is', null).as('remaining')])
     .where('userId', '=', userId)
     .executeTakeFirstOrThrow();
-  return { remaining: Number(row.remaining), total: Number(row.total) };
+  const remaining = Number(row.remaining);
+  return { remaining, total: Number(row.rows) === 0 ? 0 : Math.max(recoveryCodeCount, remaining) };
 }
 
 /** R2: uses a code once, in one conditional UPDATE; false when unknown or already used. */
