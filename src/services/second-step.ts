@@ -9,7 +9,7 @@ import { findOrganizationById } from '../store/organizations.js';
 import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, User } from '../store/schema.js';
 import { deleteSession } from '../store/sessions.js';
-import { findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
+import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
 import { recordSecondStepSignIn } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
@@ -31,6 +31,11 @@ export async function issueSignInChallenge(db: Kysely<Database>, context: AppCon
 }
 
 export type SecondStepResult = Outcome<{ session: StartedSession; method: SecondFactorMethod; recoveryCodesRemaining?: number }>;
+
+/** L1: signing out between the password and the code ends the challenge, not only its cookie. */
+export async function abandonSignInChallenge(context: AppContext, challengeToken: string): Promise<void> {
+  await deleteSignInChallengeByTokenHash(context.db, hashToken(challengeToken));
+}
 
 /** Thrown inside the transaction to undo a claimed code when the challenge was already used. */
 class ChallengeAlreadyCompleted extends Error {}

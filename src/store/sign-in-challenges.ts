@@ -15,6 +15,11 @@ export async function takeSignInChallenge(db: Kysely<Database>, challengeId: str
   return Number(result.numDeletedRows) > 0;
 }
 
+/** A challenge given up half-way (signing out before the code): its cookie stops working at once. */
+export async function deleteSignInChallengeByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('signInChallenges').where('tokenHash', '=', tokenHash).execute();
+}
+
 export async function deleteSignInChallengesOfUser(db: Kysely<Database>, userId: string): Promise<void> {
   await db.deleteFrom('signInChallenges').where('userId', '=', userId).execute();
 }

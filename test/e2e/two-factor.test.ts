@@ -173,6 +173,13 @@ describe('Two-factor authentication in the browser', () => {
     await page.waitForURL('**/login?next=*');
     await signInWithPassword(page);
 
+    // Changing one's mind after the password ends that sign-in on the server, cookie included.
+    await page.waitForURL(/\/login\/two-factor/);
+    await page.getByRole('link', { name: 'Sign in with a different account' }).click();
+    await page.waitForURL(/\/login(\?|$)/);
+    await expect.poll(async () => (await page.context().cookies()).some((cookie) => cookie.name === 'tessera_challenge')).toBe(false);
+    await signInWithPassword(page);
+
     await page.waitForURL(/\/login\/two-factor/);
     await page.getByRole('heading', { level: 1, name: 'Two-factor authentication' }).waitFor();
     const codeField = page.getByLabel('Code from the app');

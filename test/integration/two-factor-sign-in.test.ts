@@ -94,6 +94,25 @@ describe(`signing in with a second factor on ${testDatabaseKind}`, () => {
     expectProblem(await new Browser(t.app).submitCode(totpCode(t, member.secret)), 401, 'unauthenticated');
   });
 
+  it('L1 signing out between the password and the code ends the challenge: the old cookie no longer completes it', async () => {
+    const member = await memberWithTwoFactor(t, { email: 'l1-abandon@signin.example' });
+    const other = await startChallenge(t.app, member.email);
+    const leaving = await startChallenge(t.app, member.email);
+    const abandonedToken = leaving.challengeToken!;
+    const logout = await leaving.post('/api/v1/auth/logout');
+    expect(logout.statusCode).toBe(204);
+    expect(logout.cookies.find((c) => c.name === challengeCookie)?.maxAge).toBe(0);
+    expect(leaving.challengeToken).toBeUndefined();
+
+    // Replaying the old cookie by hand finds nothing, even with a right code.
+    nextStep(t);
+    const replay = new Browser(t.app);
+    replay.cookies.set(challengeCookie, abandonedToken);
+    expectProblem(await replay.submitCode(totpCode(t, member.secret)), 401, 'unauthenticated');
+    // Only that challenge ended: another browser's sign-in still completes.
+    expect((await other.submitCode(totpCode(t, member.secret))).statusCode).toBe(200);
+  });
+
   it('L2 A3 an authenticator code completes the sign-in with a new session token; the challenge is then spent', async () => {
     const member = await memberWithTwoFactor(t, { email: 'l2-totp@signin.example' });
     const browser = member.browser;

@@ -9,7 +9,7 @@ import { signUp } from '../../services/sign-up.js';
 import { validateEmail } from '../../services/validation.js';
 import { challengeCookieName, clearChallengeCookie, clearSessionCookie, setChallengeCookie, setSessionCookie } from '../plugins/authentication.js';
 import { readCookie } from '../cookies.js';
-import { completeSecondStep } from '../../services/second-step.js';
+import { abandonSignInChallenge, completeSecondStep } from '../../services/second-step.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
@@ -108,11 +108,17 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     '/api/v1/auth/logout',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'End the current session.', response: { 204: noContent } },
+      schema: { tags: ['auth'], summary: 'End the current session, or a sign-in waiting for its second step.', response: { 204: noContent } },
     },
     async (request, reply) => {
       if (request.auth) await signOut(context, request.auth, originOf(request));
       clearSessionCookie(reply, context);
+      // Half-way through a sign-in (password given, code not yet): that challenge ends too.
+      const challengeToken = readCookie(request.headers.cookie, challengeCookieName);
+      if (challengeToken) {
+        await abandonSignInChallenge(context, challengeToken);
+        clearChallengeCookie(reply, context);
+      }
       return reply.code(204).send();
     },
   );

@@ -7,7 +7,8 @@ import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { formatSeconds, useCountdown } from '../../components/use-countdown';
 import { useForm } from '../../components/use-form';
-import { Link, useSearchParam } from '../../router/router';
+import { signOut } from '../../api/session';
+import { Link, navigate, useSearchParam } from '../../router/router';
 import { useSessionState } from '../../session/session-context';
 import { completeSecondStep, sendSignInText, type SecondStepResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
@@ -117,7 +118,18 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       intro={<p>{field.intro}</p>}
       footer={
         <p>
-          <Link to={signInAgainPath}>Sign in with a different account</Link>
+          <Link
+            to={signInAgainPath}
+            onClick={(event) => {
+              // The server ends this half-done sign-in first, so its cookie cannot finish it later.
+              event.preventDefault();
+              void signOut()
+                .catch(() => undefined)
+                .finally(() => navigate(signInAgainPath));
+            }}
+          >
+            Sign in with a different account
+          </Link>
         </p>
       }
     >
