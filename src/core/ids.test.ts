@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isId, newId } from './ids.js';
+import { isId, newId, newIdAfter } from './ids.js';
 import type { Random } from './ports.js';
 
 /** A deterministic Random (xorshift32), so the tests need no global randomness. */
@@ -55,5 +55,33 @@ describe('ids: UUIDv7 (RFC 9562 §5.7)', () => {
     for (const value of ['', 'not-an-id', '0192F2A4-0000-7000-8000-000000000000', '0192f2a400007000800000000000000', '0192f2a4-0000-7000-8000-0000000000000', ' 0192f2a4-0000-7000-8000-000000000000', '0192f2a4-0000-7000-8000-00000000000g']) {
       expect(isId(value), value).toBe(false);
     }
+  });
+
+  it('newIdAfter: ids made in one millisecond sort in the order they were made, and keep the shape', () => {
+    const random = seededRandom(11);
+    let previous: string | undefined;
+    const ids: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      previous = newIdAfter(previous, start, random);
+      ids.push(previous);
+    }
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids) {
+      expect(id).toMatch(uuidV7);
+      expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(start);
+    }
+  });
+
+  it('newIdAfter: another millisecond, or a clock set back, gives a fresh id of that time', () => {
+    const random = seededRandom(5);
+    const later = newId(start + 1000, constantRandom(0xff));
+    expect(newIdAfter(later, start, random).startsWith(newId(start, random).slice(0, 13))).toBe(true);
+    expect(newIdAfter(undefined, start, constantRandom(0))).toBe(newId(start, constantRandom(0)));
+    // Out of room in the millisecond: the next millisecond.
+    const full = newId(start, constantRandom(0xff));
+    const next = newIdAfter(full, start, constantRandom(0));
+    expect(parseInt(next.replace(/-/g, '').slice(0, 12), 16)).toBe(start + 1);
+    expect(next > full).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Every security-relevant change writes its event inside the same transaction as the change.
 import type { Kysely } from 'kysely';
-import { newId } from '../core/ids.js';
+import { newIdAfter } from '../core/ids.js';
 import { insertAuditEvent } from '../store/audit-events.js';
 import type { ActorType, Database } from '../store/schema.js';
 import type { AppContext, RequestOrigin } from './context.js';
@@ -59,10 +59,15 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The last audit id of each running app: events of one millisecond list in the order they happened. */
+const lastAuditIds = new WeakMap<AppContext, string>();
+
 export async function recordAudit(db: Kysely<Database>, context: AppContext, entry: AuditEntry): Promise<void> {
   const createdAt = context.clock.now().getTime();
+  const id = newIdAfter(lastAuditIds.get(context), createdAt, context.random);
+  lastAuditIds.set(context, id);
   await insertAuditEvent(db, {
-    id: newId(createdAt, context.random),
+    id,
     organizationId: entry.organizationId,
     actorType: entry.actor.type,
     actorUserId: entry.actor.userId,

@@ -182,6 +182,16 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     expect((await ada.browser.patch(detailUrl(max.userId), {})).statusCode).toBe(200);
   });
 
+  it('M5 events written in the same millisecond list in the order they happened, newest first', async () => {
+    // One change of both role and requirement: two events at the same instant of the test clock.
+    const changed = await bea.browser.patch(detailUrl(bob.userId), { role: 'admin', twoFactorRequired: true });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const events = (await bea.browser.get(`/api/v1/organization/audit-events?userId=${bob.userId}`)).json().events as Array<{ type: string; createdAt: string }>;
+    expect(events[0]!.createdAt).toBe(events[1]!.createdAt);
+    expect(events.slice(0, 2).map((e) => e.type)).toEqual(['user.two_factor_requirement_changed', 'user.role_changed']);
+    expect((await bea.browser.patch(detailUrl(bob.userId), { role: 'member', twoFactorRequired: false })).statusCode).toBe(200);
+  });
+
   it('P4 Security floor: bad input of any shape is 4xx problem+json and changes nothing', async () => {
     const attempts: Array<[string, () => Promise<LightMyRequestResponse>, number]> = [
       ['unknown role', () => ada.browser.patch(detailUrl(max.userId), { role: 'owner' }), 400],
