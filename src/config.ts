@@ -14,6 +14,7 @@ export interface Config {
   smsProvider: 'log' | 'twilio';
   /** S3: set exactly when smsProvider is `twilio`. */
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string } | undefined;
+  /** `redis://` or `rediss://`: request-throttling counters shared in Redis; unset: in the database. */
   redisUrl: string | undefined;
   secretKey: string | undefined;
   isProduction: boolean;
@@ -46,6 +47,16 @@ function readTwilioSettings(env: NodeJS.ProcessEnv): NonNullable<Config['twilio'
   return { accountSid, authToken, from, apiBase };
 }
 
+function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL || undefined;
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new ConfigError('REDIS_URL must start with redis:// or rediss:// and name a host, such as redis://127.0.0.1:6379.');
+  }
+  return raw;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readInteger(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -63,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const twilio = smsProvider === 'twilio' ? readTwilioSettings(env) : undefined;
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
+  const redisUrl = readRedisUrl(env);
   const hour = 60 * 60 * 1000;
   return {
     port,
@@ -74,7 +86,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Tessera <no-reply@localhost>',
     smsProvider,
     twilio,
-    redisUrl: env.REDIS_URL || undefined,
+    redisUrl,
     secretKey: env.TESSERA_SECRET_KEY || undefined,
     isProduction: env.NODE_ENV === 'production',
     sessionLifetime: {

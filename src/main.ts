@@ -13,6 +13,8 @@ import { startHousekeepingJob } from './services/housekeeping.js';
 import { startTwoFactorReminderJob } from './services/two-factor-reminders.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
+import { databaseThrottleCounterStore, type ThrottleCounterStore } from './throttling/database-throttle-counters.js';
+import { createRedisThrottleCounters } from './throttling/redis-throttle-counters.js';
 
 export const webRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -29,6 +31,7 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, logger });
+  const throttles = await openThrottleCounters(config, logger);
   const context: AppContext = {
     db: store.db,
     sessionLookup: store.sessions,
@@ -39,6 +42,7 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
     keyedHasher: createKeyedHasher(loaded.key),
     mailer,
     sms: createSmsDelivery(config, logger),
+    throttles: throttles.store,
     config,
   };
   return {
@@ -47,9 +51,21 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
     async close() {
       await mailer.flush();
       mailer.close();
+      await throttles.close();
       await store.close();
     },
   };
+}
+
+/**
+ * REDIS_URL set: counters in Redis, waiting for the first connection (at most its timeout);
+ * Redis being down at start is a warning, not a failure, since the database answers meanwhile.
+ */
+async function openThrottleCounters(config: Config, logger: MailLogger & { warn(object: object, message: string): void }): Promise<{ store: ThrottleCounterStore; close(): Promise<void> }> {
+  if (!config.redisUrl) return { store: databaseThrottleCounterStore, close: async () => {} };
+  const redis = createRedisThrottleCounters({ url: config.redisUrl, clock: systemClock, logger });
+  if (await redis.connected) logger.info({}, 'request throttling counters are in Redis');
+  return { store: redis, close: () => redis.close() };
 }
 
 export async function startServer(config: Config = readConfig()): Promise<void> {

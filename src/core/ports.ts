@@ -1,4 +1,5 @@
 // The interfaces the edges implement, so the core never reads a clock or a random source itself.
+import type { ThrottleCounter, ThrottleRule } from './throttle-policy.js';
 
 export interface Clock {
   now(): Date;
@@ -31,4 +32,29 @@ export interface TextMessage {
 /** S3: delivery of text messages (src/sms: the development outbox, or an HTTP provider). Rejects when the provider refused the message. */
 export interface SmsSender {
   send(message: TextMessage): Promise<void>;
+}
+
+/** One counter a claim counts against, and the rule that limits it. */
+export interface ThrottleClaim {
+  key: string;
+  rule: ThrottleRule;
+}
+
+/**
+ * Request-throttling counters shared by every instance: the database, or Redis with REDIS_URL
+ * (src/throttling). Fixed windows: a counter's window restarts when
+ * `windowStartedAt <= nowInMs - windowInMs`. The caller passes the time in; decisions stay in
+ * throttle-policy.ts.
+ */
+export interface ThrottleCounters {
+  read(key: string): Promise<ThrottleCounter | undefined>;
+  /** Counts one attempt (restarting an expired window) and returns the counter after it. */
+  hit(key: string, nowInMs: number, windowInMs: number): Promise<ThrottleCounter>;
+  clear(key: string): Promise<void>;
+  /**
+   * Counts one against every claimed counter if each one's rule still allows it (under its limit,
+   * or its window restarted); otherwise counts nothing and returns false. All or nothing, so a
+   * refused send is not counted against the limits that had room.
+   */
+  claim(claims: readonly ThrottleClaim[], nowInMs: number): Promise<boolean>;
 }

@@ -27,7 +27,7 @@ export function generateSmsCode(random: Random, length: SmsCodeLength): string {
   return code;
 }
 
-/** S2: how often texts go out. Counted in the database per member and per number. */
+/** S2: how often texts go out. Counted per member and per number (ThrottleCounters.claim). */
 export const smsSendRules = {
   /** One text per member a minute: a resend waits 60 s. */
   perMemberInterval: { name: 'sms:member:minute', limit: 1, windowInMs: minute },

@@ -1,5 +1,6 @@
-// Throttling rules for guessable endpoints (ASVS V2.2.1). Counters live in the database so every
-// server instance sees the same numbers; this file only decides.
+// Throttling rules for guessable endpoints (ASVS V2.2.1). Counters live in the database, or in
+// Redis with REDIS_URL (the ThrottleCounters port), so every server instance sees the same
+// numbers; this file only decides.
 
 export interface ThrottleRule {
   /** Prefix of the counter key, e.g. `login:account`. */

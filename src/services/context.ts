@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../security/passwords.js';
 import type { SmsDelivery } from '../sms/sms-sender.js';
 import type { Database } from '../store/schema.js';
 import type { SessionLookup } from '../store/session-lookup.js';
+import type { ThrottleCounterStore } from '../throttling/database-throttle-counters.js';
 
 export interface AppContext {
   db: Kysely<Database>;
@@ -20,6 +21,8 @@ export interface AppContext {
   mailer: Mailer;
   /** S3: text messages; send only after the transaction has committed. */
   sms: SmsDelivery;
+  /** Request-throttling counters: the database, or Redis with REDIS_URL (`.on(db)` picks the database handle). */
+  throttles: ThrottleCounterStore;
   config: Config;
 }
 

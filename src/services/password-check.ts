@@ -2,14 +2,14 @@
 // with the same answer and about the same time for an unknown e-mail and a wrong password.
 import { decideThrottle, throttleKey, throttleRules, type ThrottleRule } from '../core/throttle-policy.js';
 import { dummyPasswordHash } from '../security/passwords.js';
-import { clearThrottle, countThrottleHit, readThrottle } from '../store/throttles.js';
 import type { User } from '../store/schema.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 
 export async function checkThrottles(context: AppContext, checks: Array<[ThrottleRule, string]>): Promise<Outcome> {
   const now = nowInMs(context);
+  const counters = context.throttles.on(context.db);
   for (const [rule, subject] of checks) {
-    const decision = decideThrottle(await readThrottle(context.db, throttleKey(rule, subject)), rule, now);
+    const decision = decideThrottle(await counters.read(throttleKey(rule, subject)), rule, now);
     if (!decision.ok) return fail('rate_limited', { retryAfterInMs: decision.retryAfterInMs });
   }
   return { ok: true };
@@ -17,7 +17,8 @@ export async function checkThrottles(context: AppContext, checks: Array<[Throttl
 
 export async function countThrottleHits(context: AppContext, hits: Array<[ThrottleRule, string]>): Promise<void> {
   const now = nowInMs(context);
-  for (const [rule, subject] of hits) await countThrottleHit(context.db, throttleKey(rule, subject), now, rule.windowInMs);
+  const counters = context.throttles.on(context.db);
+  for (const [rule, subject] of hits) await counters.hit(throttleKey(rule, subject), now, rule.windowInMs);
 }
 
 export async function verifyPasswordGuarded(
@@ -38,6 +39,6 @@ export async function verifyPasswordGuarded(
     await countThrottleHits(context, counters);
     return fail('invalid_credentials');
   }
-  await clearThrottle(context.db, throttleKey(throttleRules.loginPerAccount, emailNormalized));
+  await context.throttles.on(context.db).clear(throttleKey(throttleRules.loginPerAccount, emailNormalized));
   return { ok: true };
 }

@@ -16,7 +16,6 @@ import type { Database, Organization, SmsCodePurpose, User } from '../store/sche
 import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
 import { findOpenChallengeWithMember } from '../store/sign-in-challenges.js';
 import {
-  claimSendCounter,
   consumeSmsCode,
   countSmsCodeFailure,
   deleteSmsFactor,
@@ -24,7 +23,6 @@ import {
   findPendingSmsEnrollment,
   findSmsNumber,
   insertSmsCode,
-  readSendCounter,
   saveSmsNumber,
   savePendingSmsEnrollment,
   takePendingSmsEnrollment,
@@ -63,12 +61,14 @@ interface TextToSend {
 /**
  * S2: counts the text against every limit, stores the code's hash and the audit event in `trx`,
  * and returns the code to text after the commit. Throws SendRefused when a limit is reached.
+ * On the database the claim commits or rolls back with the code. In Redis (REDIS_URL) it counts
+ * at once (a transaction failing after it leaves one text counted that was not sent); it is made
+ * here all the same so that its database fallback joins the transaction.
  */
 async function storeSmsCode(trx: Kysely<Database>, context: AppContext, text: TextToSend, numberHash: string): Promise<{ code: string; expiresAt: number }> {
   const now = nowInMs(context);
-  for (const [rule, subject] of sendCounters(text.userId, numberHash)) {
-    if (!(await claimSendCounter(trx, throttleKey(rule, subject), rule, now))) throw new SendRefused();
-  }
+  const claims = sendCounters(text.userId, numberHash).map(([rule, subject]) => ({ key: throttleKey(rule, subject), rule }));
+  if (!(await context.throttles.on(trx).claim(claims, now))) throw new SendRefused();
   const code = generateSmsCode(context.random, smsCodeLengthOf(text.organization.smsCodeLength));
   const expiresAt = now + smsCodeLifetimeInMs;
   await deleteSpentSmsCodes(trx, text.userId, now);
@@ -87,7 +87,8 @@ function sendCounters(userId: string, numberHash: string) {
 
 /** 429 with the longest wait among the full counters. */
 async function sendRefusal(context: AppContext, userId: string, numberHash: string): Promise<Failure> {
-  const counters = await Promise.all(sendCounters(userId, numberHash).map(async ([rule, subject]) => ({ rule, counter: await readSendCounter(context.db, throttleKey(rule, subject)) })));
+  const throttles = context.throttles.on(context.db);
+  const counters = await Promise.all(sendCounters(userId, numberHash).map(async ([rule, subject]) => ({ rule, counter: await throttles.read(throttleKey(rule, subject)) })));
   const decision = decideSmsSend(counters, nowInMs(context));
   const retryAfterInMs = decision.ok ? 1000 : decision.retryAfterInMs;
   return fail('rate_limited', { detail: 'A code was texted a moment ago, or too many today. Wait before asking for another.', retryAfterInMs });

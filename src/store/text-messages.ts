@@ -1,8 +1,7 @@
-// S1–S2: members' phone numbers (sealed), numbers waiting for their code, texted codes (keyed
-// hashes only) and the send counters. Every "use once" and every count is one conditional
-// statement, so it holds across instances on one database.
+// S1–S2: members' phone numbers (sealed), numbers waiting for their code and texted codes (keyed
+// hashes only; the send counters are throttle counters, src/throttling). Every "use once" and
+// every count is one conditional statement, so it holds across instances on one database.
 import type { Kysely } from 'kysely';
-import type { ThrottleCounter, ThrottleRule } from '../core/throttle-policy.js';
 import type { Database, SmsCodePurpose } from './schema.js';
 import { refreshTwoFactorEnabled } from './totp.js';
 
@@ -113,34 +112,6 @@ export async function deleteSpentSmsCodes(db: Kysely<Database>, userId: string, 
     .where('userId', '=', userId)
     .where((eb) => eb.or([eb('usedAt', 'is not', null), eb('expiresAt', '<=', nowInMs)]))
     .execute();
-}
-
-/**
- * S2: counts one text against a rule only while the rule allows it, in one statement (insert, or
- * increment / restart an expired window, guarded by the limit). Returns false, counting nothing,
- * when the counter is full.
- */
-export async function claimSendCounter(db: Kysely<Database>, key: string, rule: ThrottleRule, nowInMs: number): Promise<boolean> {
-  const windowExpiredBefore = nowInMs - rule.windowInMs;
-  const row = await db
-    .insertInto('throttles')
-    .values({ key, count: 1, windowStartedAt: nowInMs })
-    .onConflict((oc) =>
-      oc
-        .column('key')
-        .doUpdateSet((eb) => ({
-          count: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(1).else(eb('throttles.count', '+', 1)).end(),
-          windowStartedAt: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(nowInMs).else(eb.ref('throttles.windowStartedAt')).end(),
-        }))
-        .where((eb) => eb.or([eb('throttles.windowStartedAt', '<=', windowExpiredBefore), eb('throttles.count', '<', rule.limit)])),
-    )
-    .returning(['count'])
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function readSendCounter(db: Kysely<Database>, key: string): Promise<ThrottleCounter | undefined> {
-  return db.selectFrom('throttles').select(['count', 'windowStartedAt']).where('key', '=', key).executeTakeFirst();
 }
 
 /**

@@ -1,5 +1,8 @@
+// The `throttles` table: request-throttling counters in the database, shared by every instance
+// on it (src/throttling/database-throttle-counters.ts; with REDIS_URL they live in Redis instead,
+// and this table holds only what was counted while Redis did not answer).
 import type { Kysely } from 'kysely';
-import type { ThrottleCounter } from '../core/throttle-policy.js';
+import type { ThrottleCounter, ThrottleRule } from '../core/throttle-policy.js';
 import type { Database } from './schema.js';
 
 export async function readThrottle(db: Kysely<Database>, key: string): Promise<ThrottleCounter | undefined> {
@@ -34,6 +37,30 @@ export async function countThrottleHit(db: Kysely<Database>, key: string, nowInM
     .returning(['count', 'windowStartedAt'])
     .executeTakeFirstOrThrow();
   return row;
+}
+
+/**
+ * S2: counts one against a rule only while the rule allows it, in one statement (insert, or
+ * increment / restart an expired window, guarded by the limit). Returns false, counting nothing,
+ * when the counter is full.
+ */
+export async function claimThrottle(db: Kysely<Database>, key: string, rule: ThrottleRule, nowInMs: number): Promise<boolean> {
+  const windowExpiredBefore = nowInMs - rule.windowInMs;
+  const row = await db
+    .insertInto('throttles')
+    .values({ key, count: 1, windowStartedAt: nowInMs })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({
+          count: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(1).else(eb('throttles.count', '+', 1)).end(),
+          windowStartedAt: eb.case().when('throttles.windowStartedAt', '<=', windowExpiredBefore).then(nowInMs).else(eb.ref('throttles.windowStartedAt')).end(),
+        }))
+        .where((eb) => eb.or([eb('throttles.windowStartedAt', '<=', windowExpiredBefore), eb('throttles.count', '<', rule.limit)])),
+    )
+    .returning(['count'])
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function clearThrottle(db: Kysely<Database>, key: string): Promise<void> {

@@ -13,6 +13,8 @@ import { systemRandom } from '../../src/security/system-random.js';
 import type { AppContext } from '../../src/services/context.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
+import { databaseThrottleCounterStore } from '../../src/throttling/database-throttle-counters.js';
+import { createRedisThrottleCounters, type RedisLogger } from '../../src/throttling/redis-throttle-counters.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export class TestClock implements Clock {
@@ -43,8 +45,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}, options: { sms?: SmsDelivery } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  sms?: SmsDelivery;
+  /** Another app's database, to run a second instance on it; the app that created it drops it. */
+  database?: TestDatabase;
+  /** With `redisUrl` in the overrides: the prefix of the Redis counters' keys (fresh per test run). */
+  redisKeyPrefix?: string;
+  /** Receives the Redis counters' warnings (silent by default). */
+  logger?: RedisLogger;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config: Config = { ...readConfig({ PUBLIC_URL: publicUrl, NODE_ENV: 'test' }), databaseUrl: database.url, ...overrides };
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
@@ -54,6 +66,9 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: { 
   const key = { id: keyIdOf(material), material };
   const clock = new TestClock();
   const sms = options.sms ?? createSmsDelivery(config, silent);
+  const redis = config.redisUrl ? createRedisThrottleCounters({ url: config.redisUrl, keyPrefix: options.redisKeyPrefix, clock, logger: options.logger ?? { ...silent, warn() {} } }) : undefined;
+  // Waits for the first connection, so a test's first request already counts in Redis.
+  if (redis) await redis.connected;
   const context: AppContext = {
     db: store.db,
     sessionLookup: store.sessions,
@@ -64,6 +79,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: { 
     keyedHasher: createKeyedHasher(key),
     mailer,
     sms,
+    throttles: redis ?? databaseThrottleCounterStore,
     config,
   };
   const app = await buildApp(context);
@@ -83,8 +99,9 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: { 
     },
     async close() {
       await app.close();
+      await redis?.close();
       await store.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }
