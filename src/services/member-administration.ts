@@ -66,6 +66,11 @@ export async function readMemberDetail(context: AppContext, admin: Authenticated
  * who has nothing to remove changes nothing and writes nothing.
  */
 export async function resetMemberTwoFactor(context: AppContext, scope: AdministrationScope, memberId: string): Promise<Outcome<{ member: UserWithFactors; changed: boolean }>> {
+  // D1 asks a member for a current code to turn their own off; the administrators' reset must not
+  // be a way around it (a stolen administrator session would otherwise shed its second factor).
+  if (scope.actor.type === 'member' && scope.actor.userId === memberId) {
+    return fail('forbidden', { detail: 'You cannot reset your own two-factor authentication here: turn it off in your security settings with a current code, or ask another administrator.' });
+  }
   const outcome = await context.db.transaction().execute(async (trx) => {
     const member = await findMemberInOrganization(trx, scope.organizationId, memberId);
     if (!member) return undefined;

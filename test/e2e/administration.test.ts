@@ -309,6 +309,15 @@ describe('Administration in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
+  it('M3 D1: on their own page the administrator is sent to their security settings, not offered a reset', async () => {
+    const { page } = admin;
+    await page.goto('/admin/users');
+    await page.getByRole('table', { name: 'Users' }).getByRole('link', { name: administrator.name }).click();
+    await page.getByRole('heading', { level: 1, name: administrator.name }).waitFor();
+    await page.getByRole('link', { name: 'your security settings' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Reset two-factor authentication' }).count()).toBe(0);
+  });
+
   it('P5, S1: after the reset, the member signs in again and picks text messages instead of an app', async () => {
     const { page } = teammate;
     const phoneE164 = '+41791234567';

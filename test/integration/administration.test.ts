@@ -211,6 +211,18 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     for (const [label, attempt, status] of attempts) await expectRefusedWithoutChange(label, attempt, status);
   });
 
+  it('M3 D1 an administrator cannot reset their own two-factor authentication (that needs a current code): 403, nothing changes', async () => {
+    const own = await enrolTotp(t, bea.browser);
+    nextStep(t);
+    const mailsBefore = (await t.mail()).length;
+    expectProblem(await bea.browser.post(resetUrl(bea.userId)), 403, 'forbidden');
+    expect((await bea.browser.get('/api/v1/me/two-factor')).json()).toMatchObject({ enabled: true, methods: ['totp'], recoveryCodes: { remaining: 8, total: 8 } });
+    expect(await auditEventsOf(t, bea.userId, 'two_factor.reset')).toHaveLength(0);
+    expect((await t.mail()).length).toBe(mailsBefore);
+    // Their own settings turn it off with a current code (D1), leaving the rest of the suite as it was.
+    expect((await bea.browser.request('DELETE', '/api/v1/me/two-factor', { code: totpCode(t, own.secret) })).statusCode).toBe(204);
+  });
+
   it('M3 D2 an administrator’s reset removes every factor and code: the code stops working, status Off, still signed in, requirement unchanged, audited and e-mailed', async () => {
     // A pending new authenticator and the deplete policy's flag are removed too.
     expect((await mia.browser.post('/api/v1/me/two-factor/totp')).statusCode).toBe(201);

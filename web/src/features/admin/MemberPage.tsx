@@ -138,15 +138,25 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
                 </dd>
               </div>
             </dl>
-            <p className="muted">
-              If {isSelf ? 'you have' : `${user.name} has`} lost the authenticator app and every recovery code, a reset removes them
-              all so it can be set up again.
-            </p>
-            <div className="form-actions form-actions-compact">
-              <button type="button" className="button button-danger" onClick={() => setDialog('reset')}>
-                Reset two-factor authentication
-              </button>
-            </div>
+            {isSelf ? (
+              // D1: one's own factors change only with a current code, in one's own settings.
+              <p className="muted">
+                To change your own two-factor authentication, use <Link to="/settings?tab=security">your security settings</Link>. If
+                you lose every code, another administrator can reset it.
+              </p>
+            ) : (
+              <>
+                <p className="muted">
+                  If {user.name} has lost the authenticator app and every recovery code, a reset removes them all so it can be set up
+                  again.
+                </p>
+                <div className="form-actions form-actions-compact">
+                  <button type="button" className="button button-danger" onClick={() => setDialog('reset')}>
+                    Reset two-factor authentication
+                  </button>
+                </div>
+              </>
+            )}
           </>
         ) : (
           <p>
