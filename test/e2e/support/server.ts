@@ -40,7 +40,10 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     NODE_ENV: 'test',
     ...options.env,
   };
+  // The browser tests read the development mailbox and outbox, and own their throttling counters.
   delete env.SMTP_URL;
+  delete env.SMS_PROVIDER;
+  delete env.REDIS_URL;
   delete env.TESSERA_SECRET_KEY;
 
   const child = spawn(process.execPath, ['bin/tessera.js', 'serve'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
