@@ -30,8 +30,11 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  // The browser tests read the development mailbox and outbox, own their throttling counters and
+  // use the development key: these come from the options only, never from the environment.
+  const { SMTP_URL: _smtp, SMS_PROVIDER: _sms, REDIS_URL: _redis, TESSERA_SECRET_KEY: _key, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: baseUrl,
@@ -40,11 +43,6 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     NODE_ENV: 'test',
     ...options.env,
   };
-  // The browser tests read the development mailbox and outbox, and own their throttling counters.
-  delete env.SMTP_URL;
-  delete env.SMS_PROVIDER;
-  delete env.REDIS_URL;
-  delete env.TESSERA_SECRET_KEY;
 
   const child = spawn(process.execPath, ['bin/tessera.js', 'serve'], { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
