@@ -6,6 +6,7 @@ import * as usersGrid from './migrations/2026_11_23_0003_users_grid.js';
 import * as twoFactorPolicy from './migrations/2026_11_23_0004_two_factor_policy.js';
 import * as textMessages from './migrations/2026_11_23_0005_text_messages.js';
 import * as apiKeys from './migrations/2026_11_23_0006_api_keys.js';
+import * as usersSearch from './migrations/2026_11_23_0007_users_search.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0004_two_factor_policy': twoFactorPolicy,
   '2026_11_23_0005_text_messages': textMessages,
   '2026_11_23_0006_api_keys': apiKeys,
+  '2026_11_23_0007_users_search': usersSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
 // M1: the users grid's query. Every sort order has an index that starts with the organization
 // and ends with the id (migration 0003), so a page is an index range scan that stops after
 // `limit` rows, with the keyset cursor continuing exactly where the previous page ended.
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { SqliteAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { DirectoryQuery, DirectorySortKey } from '../core/user-directory.js';
 import type { Database, User } from './schema.js';
 import { normalizeForSearch } from './users.js';
@@ -20,6 +20,37 @@ function sortExpression(sort: DirectorySortKey): Expression<string | number> | u
     case 'lastLogin':
       return sql<number>`coalesce(users.last_login_at, 0)`;
   }
+}
+
+/** The shortest search the SQLite trigram index can answer; shorter ones scan (migration 0007). */
+const shortestIndexedSearch = 3;
+
+/**
+ * Up to this many members matching anywhere, a search starts from the trigram index's matches
+ * (each looked up, then sorted). Beyond it, matches are common, and walking the organization's
+ * members in page order with LIKE fills a page after a few hundred rows: the index would only add
+ * the cost of collecting thousands of matches first.
+ */
+export const fewSearchMatches = 2000;
+
+/** An FTS5 phrase matching the text as a substring: double quotes doubled, nothing else special. */
+function ftsPhrase(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Members whose e-mail or name contains `term`. On SQLite, a rare term of three characters or
+ * more is looked up in the trigram index (migration 0007), so a search that matches few members,
+ * or none, no longer reads every member; on PostgreSQL, LIKE uses the pg_trgm indexes (0003).
+ */
+async function containsSearch(db: Kysely<Database>, term: string): Promise<Expression<SqlBool>> {
+  if (db.getExecutor().adapter instanceof SqliteAdapter && [...term].length >= shortestIndexedSearch) {
+    const phrase = ftsPhrase(term);
+    const matches = await sql<{ count: number }>`select count(*) as count from (select rowid from users_search where users_search match ${phrase} limit ${fewSearchMatches + 1})`.execute(db);
+    if (Number(matches.rows[0]?.count ?? 0) <= fewSearchMatches) return sql<SqlBool>`users.rowid in (select rowid from users_search where users_search match ${phrase})`;
+  }
+  const pattern = `%${escapeLike(term)}%`;
+  return sql<SqlBool>`(users.email_normalized like ${pattern} escape '\\' or users.name_normalized like ${pattern} escape '\\')`;
 }
 
 /** Makes percent, underscore and backslash match themselves under LIKE with a backslash ESCAPE. */
@@ -46,10 +77,7 @@ export async function listDirectory(
     else select = select.where('users.twoFactorRequired', '=', query.required ? 1 : 0);
   }
   if (query.role) select = select.where('users.role', '=', query.role);
-  if (query.search) {
-    const pattern = `%${escapeLike(normalizeForSearch(query.search))}%`;
-    select = select.where(sql<SqlBool>`(users.email_normalized like ${pattern} escape '\\' or users.name_normalized like ${pattern} escape '\\')`);
-  }
+  if (query.search) select = select.where(await containsSearch(db, normalizeForSearch(query.search)));
   if (query.after) {
     const { value, id } = query.after;
     const beyond = descending ? sql.raw('<') : sql.raw('>');

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { systemRandom } from '../../src/security/system-random.js';
-import { insertUser } from '../../src/store/users.js';
+import { fewSearchMatches } from '../../src/store/user-directory.js';
+import { insertUser, insertUsers, updateUserName } from '../../src/store/users.js';
 import { Agent, signUp, strongPassword, tokenFromLink } from '../support/agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
@@ -168,6 +169,54 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
     await insertMembers(organizationId, [{ email: 'ezola@audit.example', name: 'Émile Zola' }]);
     const users = (await admin.get(`/api/v1/organization/users?q=${encodeURIComponent('émile')}`)).json().users as MemberRow[];
     expect(users.map((u) => u.email)).toEqual(['ezola@audit.example']);
+  });
+
+  it('M1 search follows a renamed member, takes quotes and short terms literally, and finds nothing where nothing matches', async () => {
+    const emailsFor = async (q: string) => ((await admin.get(`/api/v1/organization/users?q=${encodeURIComponent(q)}`)).json().users as MemberRow[]).map((u) => u.email).sort();
+    // A new name changes what the search finds (on SQLite through the trigram index's triggers);
+    // the store's own update, as a profile change makes it, without its audit event.
+    await updateUserName(t.store.db, adminId, 'Grace Hopper-Quartz');
+    expect(await emailsFor('hopper-quartz')).toEqual(['grace@audit.example']);
+    expect(await emailsFor('grace admin')).toEqual([]);
+    await updateUserName(t.store.db, adminId, 'Grace Admin');
+    expect(await emailsFor('grace admin')).toEqual(['grace@audit.example']);
+    expect(await emailsFor('hopper')).toEqual([]);
+    // Characters special to the search syntax are plain text.
+    await insertMembers(organizationId, [{ email: 'quoted@audit.example', name: 'The "Quoted" One' }]);
+    expect(await emailsFor('"quoted" one')).toEqual(['quoted@audit.example']);
+    expect(await emailsFor('quoted" OR "grace')).toEqual([]);
+    expect(await emailsFor('*')).toEqual([]);
+    // One or two characters: still a substring search.
+    expect(await emailsFor('"q')).toEqual(['quoted@audit.example']);
+    expect(await emailsFor('zz')).toEqual([]);
+  });
+
+  it('M1 a search that matches thousands pages like one that matches a few: every match once, sorted, only this organization’s', async () => {
+    const crowd = await signUp(t.app, { organization: 'Crowd Co', name: 'Cleo Crowd', email: 'cleo@crowd.example' });
+    const crowdId = (await crowd.get('/api/v1/organization')).json().id as string;
+    const now = t.clock.now().getTime();
+    const common = fewSearchMatches + 100;
+    const members = Array.from({ length: common + 30 }, (_, i) => {
+      const isCommon = i < common;
+      const email = `${isCommon ? 'throng' : 'solo'}-${String(i).padStart(5, '0')}@crowd.example`;
+      return { id: newId(now, systemRandom), organizationId: crowdId, email, emailNormalized: email, name: `${isCommon ? 'Throng' : 'Solo'} Member ${i}`, role: 'member' as const, passwordHash, emailVerifiedAt: now, twoFactorRequired: 0, createdAt: now, lastLoginAt: null, lastLoginMethod: null };
+    });
+    for (let i = 0; i < members.length; i += 400) await insertUsers(t.store.db, members.slice(i, i + 400));
+    // The same term in another organization is never listed.
+    await insertMembers(organizationId, [{ email: 'throng-outsider@audit.example', name: 'Throng Outsider' }]);
+
+    for (const [q, expected] of [['throng', common], ['solo member', 30]] as const) {
+      const byName = await allPages<MemberRow>(crowd, `/api/v1/organization/users?q=${encodeURIComponent(q)}&sort=name`, 'users');
+      expect(byName.items).toHaveLength(expected);
+      expect(new Set(byName.items.map((u) => u.id)).size).toBe(expected);
+      expect(byName.items.every((u) => u.email.endsWith('@crowd.example') && u.name.toLowerCase().includes(q))).toBe(true);
+      const names = byName.items.map((u) => u.name.toLowerCase());
+      expect(names).toEqual([...names].sort());
+    }
+    // The first page in the default order (oldest first) agrees with a plain filter of the database.
+    const firstPage = (await crowd.get('/api/v1/organization/users?q=throng')).json().users as MemberRow[];
+    const oldest = await t.store.db.selectFrom('users').select('id').where('organizationId', '=', crowdId).where('nameNormalized', 'like', 'throng%').orderBy('id', 'asc').limit(50).execute();
+    expect(firstPage.map((u) => u.id)).toEqual(oldest.map((u) => u.id));
   });
 
   it('M1 pages through more than 50 members by cursor, each exactly once, and only this organization’s', async () => {
