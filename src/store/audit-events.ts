@@ -1,17 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { ActorType, AuditEvent, Database } from './schema.js';
+import type { AuditEvent, AuditEventTable, Database } from './schema.js';
 
-export interface NewAuditEvent {
-  id: string;
-  organizationId: string | null;
-  actorType: ActorType;
-  actorUserId: string | null;
-  type: string;
-  targetUserId: string | null;
-  ip: string | null;
-  createdAt: number;
-  details?: Record<string, unknown>;
-}
+/** A row to insert: the table's columns, with `details` as an object (stored as JSON text). */
+export type NewAuditEvent = Omit<AuditEventTable, 'details'> & { details?: Record<string, unknown> };
 
 export async function insertAuditEvent(db: Kysely<Database>, event: NewAuditEvent): Promise<void> {
   await db

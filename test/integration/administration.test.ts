@@ -19,7 +19,7 @@ import { insertUser } from '../../src/store/users.js';
 import { strongPassword, tokenFromLink } from '../support/agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
-import { auditEventsOf, Browser, enrolTotp, expectProblem, mailTo, nextStep, readUser, second, signUpMember, totpCode, type Member } from '../support/two-factor.js';
+import { auditEventsOf, Browser, enrolTotp, expectProblem, inviteMember, mailTo, nextStep, readUser, second, signUpMember, totpCode, type Member } from '../support/two-factor.js';
 
 const day = 24 * 60 * 60 * 1000;
 const isoShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -60,17 +60,7 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     await t.close();
   });
 
-  /** A6: the administrator invites; the invitee accepts in their own browser and is signed in. */
-  async function invite(admin: Member, email: string, name: string): Promise<Member> {
-    const invited = await admin.browser.post('/api/v1/organization/users', { email, name, role: 'member' });
-    expect(invited.statusCode, invited.body).toBe(201);
-    const mail = (await t.mail()).find((m) => m.to === email)!;
-    const browser = new Browser(t.app);
-    const accepted = await browser.post('/api/v1/invitations/accept', { token: tokenFromLink(mail.text, 'http://tessera.test/accept-invitation'), name, password: strongPassword });
-    expect(accepted.statusCode, accepted.body).toBe(201);
-    const session = accepted.json();
-    return { browser, email, name, userId: session.user.id, organizationId: session.organization.id };
-  }
+  const invite = (admin: Member, email: string, name: string) => inviteMember(t, admin, { email, name });
 
   const detailUrl = (id: string) => `/api/v1/organization/users/${id}`;
   const resetUrl = (id: string) => `/api/v1/organization/users/${id}/two-factor/reset`;

@@ -3,10 +3,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/security/tokens.js';
-import { strongPassword, tokenFromLink } from '../support/agent.js';
+import { strongPassword } from '../support/agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
-import { Browser, dumpAllTables, enrolTotp, expectProblem, nextStep, signUpMember, type Member } from '../support/two-factor.js';
+import { Browser, dumpAllTables, enrolTotp, expectProblem, inviteMember, nextStep, signUpMember, type Member } from '../support/two-factor.js';
 
 const keysUrl = '/api/v1/api-keys';
 const keyShape = /^tsk_[A-Za-z0-9_-]{43}$/;
@@ -33,16 +33,7 @@ describe(`API keys and Basic authentication (K1, K2) on ${testDatabaseKind}`, ()
     await t.close();
   });
 
-  async function invite(admin: Member, email: string, name: string): Promise<Member> {
-    const invited = await admin.browser.post('/api/v1/organization/users', { email, name, role: 'member' });
-    expect(invited.statusCode, invited.body).toBe(201);
-    const mail = (await t.mail()).find((m) => m.to === email)!;
-    const browser = new Browser(t.app);
-    const accepted = await browser.post('/api/v1/invitations/accept', { token: tokenFromLink(mail.text, 'http://tessera.test/accept-invitation'), name, password: strongPassword });
-    expect(accepted.statusCode, accepted.body).toBe(201);
-    const session = accepted.json();
-    return { browser, email, name, userId: session.user.id, organizationId: session.organization.id };
-  }
+  const invite = (admin: Member, email: string, name: string) => inviteMember(t, admin, { email, name });
 
   /** Invitees' addresses count as verified when they accept by the e-mailed link; nothing to do then. */
   async function verifyEmailOf(member: Member): Promise<void> {

@@ -7,10 +7,10 @@ import { createMailer } from '../../src/mail/mailer.js';
 import type { AppContext } from '../../src/services/context.js';
 import { runTwoFactorReminders } from '../../src/services/two-factor-reminders.js';
 import { openStore } from '../../src/store/database.js';
-import { strongPassword, tokenFromLink } from '../support/agent.js';
+import { strongPassword } from '../support/agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
-import { Browser, enrolTotp, expectProblem, mailTo, memberWithTwoFactor, minute, nextStep, readUser, totpCode, type Member } from '../support/two-factor.js';
+import { Browser, enrolTotp, expectProblem, inviteMember, mailTo, memberWithTwoFactor, minute, nextStep, readUser, totpCode, type Member } from '../support/two-factor.js';
 
 const hour = 60 * minute;
 const day = 24 * hour;
@@ -26,17 +26,8 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     await t.close();
   });
 
-  /** A6: the administrator invites; the invitee accepts through the e-mailed link and is signed in. */
-  async function invite(admin: Member, input: { email: string; name: string; role?: 'admin' | 'member'; twoFactorRequired?: boolean }): Promise<Member> {
-    const invited = await admin.browser.post('/api/v1/organization/users', { email: input.email, name: input.name, role: input.role ?? 'member', twoFactorRequired: input.twoFactorRequired ?? false });
-    expect(invited.statusCode, invited.body).toBe(201);
-    const mail = (await t.mail()).find((m) => m.to === input.email && m.subject.includes('invited you'));
-    const token = tokenFromLink(mail!.text, 'http://tessera.test/accept-invitation');
-    const browser = new Browser(t.app);
-    const accepted = await browser.post('/api/v1/invitations/accept', { token, name: input.name, password: strongPassword });
-    expect(accepted.statusCode, accepted.body).toBe(201);
-    return { browser, email: input.email, name: input.name, userId: accepted.json().user.id, organizationId: admin.organizationId };
-  }
+  const invite = (admin: Member, input: Parameters<typeof inviteMember>[2]) => inviteMember(t, admin, input);
+
 
   async function sessionState(browser: Browser) {
     const response = await browser.get('/api/v1/session');

@@ -1,27 +1,39 @@
-// A browser-like client over app.inject: keeps the session cookie and sends JSON.
+// Browser-like clients over app.inject: they keep cookies and send JSON.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
-export class Agent {
-  cookie: string | undefined;
+export const strongPassword = 'correct horse battery staple';
+export const sessionCookie = 'tessera_session';
+export const challengeCookie = 'tessera_challenge';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A browser over app.inject: a cookie jar (all cookies), JSON bodies, an optional client address and headers. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
   constructor(
-    private readonly app: FastifyInstance,
-    private readonly headers: Record<string, string> = {},
+    public app: FastifyInstance,
+    private readonly options: { remoteAddress?: string; userAgent?: string; headers?: Record<string, string> } = {},
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.app.inject({
       method,
       url,
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
       headers: {
-        ...this.headers,
+        ...this.options.headers,
+        ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.cookie ? { cookie: `tessera_session=${this.cookie}` } : {}),
+        ...(cookie ? { cookie } : {}),
         ...headers,
       },
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
-    const sessionCookie = response.cookies.find((c) => c.name === 'tessera_session');
-    if (sessionCookie) this.cookie = sessionCookie.value === '' ? undefined : sessionCookie.value;
+    for (const c of response.cookies) {
+      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
     return response;
   }
 
@@ -34,8 +46,42 @@ export class Agent {
   patch(url: string, body?: unknown) {
     return this.request('PATCH', url, body);
   }
-  delete(url: string) {
-    return this.request('DELETE', url);
+  delete(url: string, body?: unknown) {
+    return this.request('DELETE', url, body);
+  }
+
+  get sessionToken(): string | undefined {
+    return this.cookies.get(sessionCookie);
+  }
+  get challengeToken(): string | undefined {
+    return this.cookies.get(challengeCookie);
+  }
+
+  /** The password step (A2); returns the response for the caller to inspect. */
+  login(email: string, password = strongPassword) {
+    return this.post('/api/v1/auth/login', { email, password });
+  }
+  /** The second step (L2). */
+  submitCode(code: unknown) {
+    return this.post('/api/v1/auth/two-factor', { code });
+  }
+  reauthenticate(password = strongPassword) {
+    return this.post('/api/v1/auth/reauthenticate', { password });
+  }
+}
+
+/** The same browser seen through its session cookie alone (the account tests), with fixed headers. */
+export class Agent extends Browser {
+  constructor(app: FastifyInstance, headers: Record<string, string> = {}) {
+    super(app, { headers });
+  }
+
+  get cookie(): string | undefined {
+    return this.cookies.get(sessionCookie);
+  }
+  set cookie(token: string | undefined) {
+    if (token === undefined) this.cookies.delete(sessionCookie);
+    else this.cookies.set(sessionCookie, token);
   }
 }
 
@@ -45,7 +91,6 @@ export function tokenFromLink(text: string, path: string): string {
   return match[1]!;
 }
 
-export const strongPassword = 'correct horse battery staple';
 
 export async function signUp(app: FastifyInstance, input: { organization?: string; name?: string; email: string; password?: string }): Promise<Agent> {
   const agent = new Agent(app);

@@ -9,78 +9,14 @@ import { buildApp } from '../../src/http/app.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import type { AppContext } from '../../src/services/context.js';
 import { openStore, type Store } from '../../src/store/database.js';
-import { strongPassword, tokenFromLink } from './agent.js';
+import { Browser, strongPassword, tokenFromLink } from './agent.js';
+
+export { Browser, challengeCookie, sessionCookie } from './agent.js';
 import type { TestApp } from './test-app.js';
 
-export const sessionCookie = 'tessera_session';
-export const challengeCookie = 'tessera_challenge';
 export const second = 1000;
 export const minute = 60 * second;
 export const stepInMs = 30 * second;
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** A browser over app.inject: a cookie jar (all cookies), JSON bodies, an optional client address. */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(
-    public app: FastifyInstance,
-    private readonly options: { remoteAddress?: string; userAgent?: string } = {},
-  ) {}
-
-  async request(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await this.app.inject({
-      method,
-      url,
-      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
-      headers: {
-        ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(cookie ? { cookie } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
-    for (const c of response.cookies) {
-      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return response;
-  }
-
-  get(url: string) {
-    return this.request('GET', url);
-  }
-  post(url: string, body?: unknown) {
-    return this.request('POST', url, body);
-  }
-  patch(url: string, body?: unknown) {
-    return this.request('PATCH', url, body);
-  }
-  delete(url: string, body?: unknown) {
-    return this.request('DELETE', url, body);
-  }
-
-  get sessionToken(): string | undefined {
-    return this.cookies.get(sessionCookie);
-  }
-  get challengeToken(): string | undefined {
-    return this.cookies.get(challengeCookie);
-  }
-
-  /** The password step (A2); returns the response for the caller to inspect. */
-  login(email: string, password = strongPassword) {
-    return this.post('/api/v1/auth/login', { email, password });
-  }
-  /** The second step (L2). */
-  submitCode(code: unknown) {
-    return this.post('/api/v1/auth/two-factor', { code });
-  }
-  reauthenticate(password = strongPassword) {
-    return this.post('/api/v1/auth/reauthenticate', { password });
-  }
-}
 
 /** RFC 6238 code for `secret` at the test clock, `offsetSteps` steps away, by otpauth (not our core). */
 export function totpCode(t: TestApp, secret: string, offsetSteps = 0): string {
@@ -165,6 +101,19 @@ export async function signInWithCode(app: FastifyInstance, email: string, code: 
   const browser = await startChallenge(app, email);
   const response = await browser.submitCode(code);
   return { browser, response };
+}
+
+/** A6: the administrator invites; the invitee accepts through the e-mailed link and is signed in. */
+export async function inviteMember(t: TestApp, admin: Member, input: { email: string; name: string; role?: 'admin' | 'member'; twoFactorRequired?: boolean }): Promise<Member> {
+  const invited = await admin.browser.post('/api/v1/organization/users', { email: input.email, name: input.name, role: input.role ?? 'member', twoFactorRequired: input.twoFactorRequired ?? false });
+  expect(invited.statusCode, invited.body).toBe(201);
+  const mail = (await t.mail()).find((m) => m.to === input.email && m.subject.includes('invited you'));
+  const token = tokenFromLink(mail!.text, 'http://tessera.test/accept-invitation');
+  const browser = new Browser(t.app);
+  const accepted = await browser.post('/api/v1/invitations/accept', { token, name: input.name, password: strongPassword });
+  expect(accepted.statusCode, accepted.body).toBe(201);
+  const session = accepted.json();
+  return { browser, email: input.email, name: input.name, userId: session.user.id, organizationId: session.organization.id };
 }
 
 export async function mailTo(t: TestApp, email: string, subject: string) {

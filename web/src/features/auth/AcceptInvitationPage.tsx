@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { minimumPasswordLength } from '../../../../src/core/password-policy';
 import { describeProblem, isApiError, toProblem } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { checkPassword, requireValue } from '../../components/validation';
@@ -99,16 +99,7 @@ function AcceptForm({ token, preview }: { token: string; preview: InvitationPrev
         <FormAlert problem={form.problem} fields={['name', 'password']} />
         <TextField label="E-mail" name="email" type="email" autoComplete="username" value={preview.email} onValueChange={() => {}} readOnly />
         <TextField label="Your name" name="name" autoComplete="name" value={name} onValueChange={setName} error={form.fieldErrors.name} />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint={`At least ${minimumPasswordLength} characters.`}
-          value={password}
-          onValueChange={setPassword}
-          error={form.fieldErrors.password}
-        />
+        <NewPasswordField label="Password" name="password" value={password} onValueChange={setPassword} error={form.fieldErrors.password} />
         <div className="form-actions">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Joining…">
             Accept invitation

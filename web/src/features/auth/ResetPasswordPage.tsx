@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { minimumPasswordLength } from '../../../../src/core/password-policy';
 import { FormAlert } from '../../components/FormAlert';
 import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
-import { TextField } from '../../components/TextField';
+import { NewPasswordField, PasswordConfirmationField } from '../../components/NewPasswordField';
 import { useForm } from '../../components/use-form';
 import { checkConfirmation, checkPassword } from '../../components/validation';
 import { Link, useSearchParam } from '../../router/router';
@@ -72,25 +71,8 @@ export function ResetPasswordPage() {
             <Link to="/forgot-password">Ask for a new link</Link>
           </p>
         )}
-        <TextField
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint={`At least ${minimumPasswordLength} characters.`}
-          value={password}
-          onValueChange={setPassword}
-          error={form.fieldErrors.password}
-        />
-        <TextField
-          label="Confirm new password"
-          name="confirmation"
-          type="password"
-          autoComplete="new-password"
-          value={confirmation}
-          onValueChange={setConfirmation}
-          error={form.fieldErrors.confirmation}
-        />
+        <NewPasswordField label="New password" name="password" value={password} onValueChange={setPassword} error={form.fieldErrors.password} />
+        <PasswordConfirmationField value={confirmation} onValueChange={setConfirmation} error={form.fieldErrors.confirmation} />
         <div className="form-actions">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Saving…">
             Change password

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { minimumPasswordLength } from '../../../../src/core/password-policy';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
+import { NewPasswordField } from '../../components/NewPasswordField';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { checkEmail, checkPassword, requireValue } from '../../components/validation';
@@ -66,16 +66,7 @@ export function SignupPage() {
           onValueChange={setEmail}
           error={form.fieldErrors.email}
         />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint={`At least ${minimumPasswordLength} characters.`}
-          value={password}
-          onValueChange={setPassword}
-          error={form.fieldErrors.password}
-        />
+        <NewPasswordField label="Password" name="password" value={password} onValueChange={setPassword} error={form.fieldErrors.password} />
         <div className="form-actions">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Creating…">
             Create organization

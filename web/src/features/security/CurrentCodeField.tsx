@@ -1,7 +1,7 @@
 import type { RefObject } from 'react';
 import { ApiError, isApiError } from '../../api/client';
 import { describeLockEnd, lockEndsAt } from '../../components/one-time-code';
-import { TextField } from '../../components/TextField';
+import { OneTimeCodeField } from '../../components/OneTimeCodeField';
 import { TextMeACodeButton } from './TextMeACodeButton';
 
 interface CurrentCodeFieldProps {
@@ -21,17 +21,7 @@ interface CurrentCodeFieldProps {
 export function CurrentCodeField({ label, hint, isNumeric = false, code, onCodeChange, error, canTextCode, formRef }: CurrentCodeFieldProps) {
   return (
     <>
-      <TextField
-        label={label}
-        name="code"
-        hint={hint}
-        autoComplete="one-time-code"
-        inputMode={isNumeric ? 'numeric' : undefined}
-        spellCheck={false}
-        value={code}
-        onValueChange={onCodeChange}
-        error={error}
-      />
+      <OneTimeCodeField label={label} hint={hint} isNumeric={isNumeric} value={code} onValueChange={onCodeChange} error={error} />
       {canTextCode && <TextMeACodeButton onSent={() => formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus()} />}
     </>
   );

@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { ApiError, isApiError, toProblem, type Problem } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { checkTextedCode, compactCode, describeTextThrottle } from '../../components/one-time-code';
+import { OneTimeCodeField } from '../../components/OneTimeCodeField';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useReauthentication } from '../../components/reauthentication';
 import { SelectField } from '../../components/SelectField';
@@ -215,13 +216,9 @@ function CodeStep({ phoneNumber, onResend, secondsUntilResend, onRetryAfter, onC
       </StatusMessage>
       <form ref={form.formRef} onSubmit={submit} noValidate className="narrow-form">
         <FormAlert problem={form.problem} fields={['code']} />
-        <TextField
+        <OneTimeCodeField
           label="Code from the text message"
-          name="code"
           hint={`The ${codeLength ?? '6- or 7'}-digit code in the message from Tessera.`}
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          spellCheck={false}
           value={code}
           onValueChange={setCode}
           error={form.fieldErrors.code}

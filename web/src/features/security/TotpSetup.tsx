@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { FormAlert } from '../../components/FormAlert';
 import { checkAuthenticatorCode, compactCode } from '../../components/one-time-code';
 import { SubmitButton } from '../../components/SubmitButton';
-import { TextField } from '../../components/TextField';
+import { OneTimeCodeField } from '../../components/OneTimeCodeField';
 import { useFocusOnMount } from '../../components/use-focus-on-mount';
 import { useForm } from '../../components/use-form';
 import { useSession } from '../../session/session-context';
@@ -96,13 +96,9 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
                 </button>
               </p>
             )}
-            <TextField
+            <OneTimeCodeField
               label="Code from the app"
-              name="code"
               hint={`The 6-digit code the app shows for ${issuer}. It changes every 30 seconds.`}
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              spellCheck={false}
               value={code}
               onValueChange={setCode}
               error={form.fieldErrors.code}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { minimumPasswordLength } from '../../../../src/core/password-policy';
 import { ApiError, isApiError } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { useReauthentication } from '../../components/reauthentication';
 import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
+import { NewPasswordField, PasswordConfirmationField } from '../../components/NewPasswordField';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { checkConfirmation, checkPassword, requireValue } from '../../components/validation';
@@ -59,25 +59,8 @@ export function PasswordSection() {
           onValueChange={setCurrentPassword}
           error={form.fieldErrors.currentPassword}
         />
-        <TextField
-          label="New password"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          hint={`At least ${minimumPasswordLength} characters.`}
-          value={newPassword}
-          onValueChange={setNewPassword}
-          error={form.fieldErrors.newPassword}
-        />
-        <TextField
-          label="Confirm new password"
-          name="confirmation"
-          type="password"
-          autoComplete="new-password"
-          value={confirmation}
-          onValueChange={setConfirmation}
-          error={form.fieldErrors.confirmation}
-        />
+        <NewPasswordField label="New password" name="newPassword" value={newPassword} onValueChange={setNewPassword} error={form.fieldErrors.newPassword} />
+        <PasswordConfirmationField value={confirmation} onValueChange={setConfirmation} error={form.fieldErrors.confirmation} />
         <div className="form-actions">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Saving…">
             Change password
