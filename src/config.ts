@@ -1,6 +1,7 @@
 // Reads the environment once, validates it, and hands a plain object down. Nothing else reads
 // process.env, so tests build a Config directly.
 import { resolve } from 'node:path';
+import { isLoopbackHost } from './core/loopback.js';
 import { defaultSessionLifetime, type SessionLifetime } from './core/session-policy.js';
 
 export interface Config {
@@ -18,6 +19,11 @@ export interface Config {
   redisUrl: string | undefined;
   secretKey: string | undefined;
   isProduction: boolean;
+  /**
+   * The development mailbox (`/dev/mailbox`): outside production, while no SMTP_URL is set, and
+   * only on a loopback listener unless DEV_MAILBOX=1 asks for it (DEV_MAILBOX=0 turns it off).
+   */
+  devMailbox: boolean;
   sessionLifetime: SessionLifetime;
   logLevel: string;
 }
@@ -45,6 +51,13 @@ function readTwilioSettings(env: NodeJS.ProcessEnv): NonNullable<Config['twilio'
     throw new ConfigError('TWILIO_API_BASE must be an absolute URL such as https://api.twilio.com.');
   }
   return { accountSid, authToken, from, apiBase };
+}
+
+function readDevMailbox(env: NodeJS.ProcessEnv, host: string, isProduction: boolean): boolean {
+  const raw = env.DEV_MAILBOX || undefined;
+  if (raw !== undefined && raw !== '0' && raw !== '1') throw new ConfigError('DEV_MAILBOX must be 1 (on) or 0 (off).');
+  if (isProduction || env.SMTP_URL) return false;
+  return raw === undefined ? isLoopbackHost(host) : raw === '1';
 }
 
 function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -75,6 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   const redisUrl = readRedisUrl(env);
+  const isProduction = env.NODE_ENV === 'production';
   const hour = 60 * 60 * 1000;
   return {
     port,
@@ -88,7 +102,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio,
     redisUrl,
     secretKey: env.TESSERA_SECRET_KEY || undefined,
-    isProduction: env.NODE_ENV === 'production',
+    isProduction,
+    devMailbox: readDevMailbox(env, host, isProduction),
     sessionLifetime: {
       idleTimeoutInMs: readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365) * hour,
       absoluteTimeoutInMs: readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650) * 24 * hour,

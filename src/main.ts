@@ -30,7 +30,7 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
   if (loaded.generatedAt) logger.warn({ path: loaded.generatedAt }, 'generated a server key for development; set TESSERA_SECRET_KEY in production');
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, logger });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, devMailbox: config.devMailbox, logger });
   const throttles = await openThrottleCounters(config, logger);
   const context: AppContext = {
     db: store.db,

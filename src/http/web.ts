@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { isLoopbackAddress } from '../core/loopback.js';
 import { sendProblem } from './problem.js';
 
 export async function registerWebUi(app: FastifyInstance, options: { webRoot: string; hasDevMailbox: boolean }): Promise<void> {
@@ -23,7 +24,7 @@ export async function registerWebUi(app: FastifyInstance, options: { webRoot: st
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/healthz';
-    const isHiddenDevPage = path.startsWith('/dev/') && !options.hasDevMailbox;
+    const isHiddenDevPage = path.startsWith('/dev/') && !(options.hasDevMailbox && isLoopbackAddress(request.socket.remoteAddress));
     if (!isPage || isHiddenDevPage) return sendProblem(reply, { code: 'not_found' });
     if (!indexHtml) return reply.code(503).type('text/plain; charset=utf-8').send('The web interface is not built yet: run `npm run build`.');
     return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);

@@ -38,10 +38,19 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(options: { smtpUrl: string | undefined; from: string; isProduction: boolean; logger: MailLogger }): Mailer {
+export interface MailerOptions {
+  smtpUrl: string | undefined;
+  from: string;
+  isProduction: boolean;
+  /** Keep the development mailbox (Config.devMailbox); by default outside production. */
+  devMailbox?: boolean;
+  logger: MailLogger;
+}
+
+export function createMailer(options: MailerOptions): Mailer {
   const pending = new Set<Promise<void>>();
   const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
-  const mailbox = transport || options.isProduction ? undefined : new DevMailbox();
+  const mailbox = transport || !(options.devMailbox ?? !options.isProduction) ? undefined : new DevMailbox();
 
   async function deliver(message: MailMessage): Promise<void> {
     if (transport) {
@@ -49,10 +58,13 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
       options.logger.info({ to: message.to, subject: message.subject }, 'mail sent');
       return;
     }
-    mailbox?.add(message, new Date());
-    // E-mailed links carry secrets; only a development server writes the body to its log.
-    const shown = options.isProduction ? { to: message.to, subject: message.subject } : { to: message.to, subject: message.subject, text: message.text };
-    options.logger.info(shown, options.isProduction ? 'mail not sent: SMTP_URL is not set' : 'mail (development mailbox)');
+    if (!mailbox) {
+      // E-mailed links carry secrets: without a development mailbox, only who and what.
+      options.logger.info({ to: message.to, subject: message.subject }, 'mail not sent: SMTP_URL is not set');
+      return;
+    }
+    mailbox.add(message, new Date());
+    options.logger.info({ to: message.to, subject: message.subject, text: message.text }, 'mail (development mailbox)');
   }
 
   return {

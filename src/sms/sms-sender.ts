@@ -35,17 +35,17 @@ export interface SmsDelivery extends SmsSender {
   readonly outbox: SmsOutbox | undefined;
 }
 
-export function createLogSender(options: { isProduction: boolean; logger: SmsLogger; now?: () => Date }): SmsDelivery {
-  const outbox = options.isProduction ? undefined : new SmsOutbox();
+export function createLogSender(options: { isProduction: boolean; /** Config.devMailbox; by default outside production. */ devMailbox?: boolean; logger: SmsLogger; now?: () => Date }): SmsDelivery {
+  const outbox = (options.devMailbox ?? !options.isProduction) ? new SmsOutbox() : undefined;
   const now = options.now ?? (() => new Date());
   return {
     outbox,
     async send(message) {
-      if (options.isProduction) {
+      if (!outbox) {
         options.logger.info({ to: maskPhoneNumber(message.to) }, 'text message not sent: SMS_PROVIDER is log');
         return;
       }
-      outbox!.add(message, now());
+      outbox.add(message, now());
       options.logger.info({ to: message.to, body: message.body }, 'text message (development outbox)');
     },
   };
@@ -54,7 +54,7 @@ export function createLogSender(options: { isProduction: boolean; logger: SmsLog
 export function createSmsDelivery(config: Config, logger: SmsLogger, fetchImpl: typeof fetch = fetch): SmsDelivery {
   switch (config.smsProvider) {
     case 'log':
-      return createLogSender({ isProduction: config.isProduction, logger });
+      return createLogSender({ isProduction: config.isProduction, devMailbox: config.devMailbox, logger });
     case 'twilio': {
       if (!config.twilio) throw new Error('SMS_PROVIDER=twilio without Twilio settings; readConfig checks them.');
       const sender = createTwilioSender(config.twilio, fetchImpl);

@@ -1,7 +1,9 @@
 // Health, the OpenAPI document and the development mailbox.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { isLoopbackAddress } from '../../core/loopback.js';
 import type { AppContext } from '../../services/context.js';
+import { sendProblem } from '../problem.js';
 import { objectSchema } from '../schemas.js';
 
 export function registerSystemRoutes(app: FastifyInstance, context: AppContext): void {
@@ -23,6 +25,12 @@ export function registerSystemRoutes(app: FastifyInstance, context: AppContext):
     '/api/dev/mailbox',
     {
       config: { access: 'public' },
+      // It shows every e-mailed link: only to this machine, by the socket's address (a forwarded
+      // one could be forged); others get the same 404 as when there is no mailbox.
+      onRequest: (request, reply, done) => {
+        if (isLoopbackAddress(request.socket.remoteAddress)) done();
+        else sendProblem(reply, { code: 'not_found' });
+      },
       schema: {
         tags: ['development'],
         summary: 'Messages sent while no SMTP server is configured, and texts while SMS_PROVIDER is log (absent in production).',

@@ -1,0 +1,18 @@
+// Which listeners and clients are this machine itself. The development mailbox shows every
+// e-mailed link, so it exists only for a server on a loopback address (or when asked for) and
+// answers only clients connected from the machine itself.
+import { isAddressAllowed } from './cidr.js';
+
+const loopbackBlocks = ['127.0.0.0/8', '::1/128', '::ffff:127.0.0.0/104'];
+const loopbackNames = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
+
+/** A `HOST` to listen on that only this machine can reach (`0.0.0.0` and `::` are every interface). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return loopbackNames.has(bare) || bare.endsWith('.localhost') || isLoopbackAddress(bare);
+}
+
+/** A client address (the socket's, never a forwarded one) on this machine. */
+export function isLoopbackAddress(ip: string | null | undefined): boolean {
+  return isAddressAllowed(ip, loopbackBlocks);
+}
