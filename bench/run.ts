@@ -88,9 +88,9 @@ function rssInMegabytes(pid: number): number {
 /** Runs `tessera dev seed` against a database and signs in as its administrator. */
 async function seedGrid(base: string, env: Record<string, string>): Promise<string> {
   const adminEmail = `grid-admin-${Date.now()}@bench.example`;
-  execFileSync(process.execPath, ['bin/tessera.js', 'dev', 'seed', '--members', String(gridMembers), '--admin-email', adminEmail, '--admin-password', 'benchmark passphrase'], {
+  execFileSync(process.execPath, ['bin/tessera.js', 'dev', 'seed', '--members', String(gridMembers), '--admin-email', adminEmail], {
     cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: 'development' },
+    env: { ...process.env, ...env, NODE_ENV: 'development', TESSERA_ADMIN_PASSWORD: 'benchmark passphrase' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: adminEmail, password: 'benchmark passphrase' }) });

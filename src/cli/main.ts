@@ -16,15 +16,21 @@ Commands:
   serve            run migrations and serve the API and web interface
   migrate          bring the database schema up to date
   migrate:down     undo the most recent migration
-  org create --name N --admin-email E --admin-name A [--admin-password P]
-                   create an organization and its first administrator: with a password, the
-                   administrator can sign in at once; without, a one-time invitation link is printed
+  org create --name N --admin-email E --admin-name A [--admin-password-stdin]
+                   create an organization and its first administrator: with a password (the
+                   first line of standard input with --admin-password-stdin, or the environment
+                   variable TESSERA_ADMIN_PASSWORD), the administrator can sign in at once;
+                   without, a one-time invitation link is printed
   users list --org ID [--json]
                    list an organization's members (a table, or JSON)
   users reset-2fa --email E
                    remove every second factor and recovery code of the member with this address
-  dev seed --members N [--org NAME] [--admin-email E] [--admin-password P]
-                   create an organization with N members for development (not in production)
+  dev seed --members N [--org NAME] [--admin-email E] [--admin-password-stdin]
+                   create an organization with N members for development (not in production);
+                   the administrator's password as for org create, else "seed administrator"
+
+A password is never taken from the command line, where the shell history and the process list
+would keep it.
 
 Operator commands write an audit event with actor type "operator".
 `;
@@ -32,12 +38,19 @@ Operator commands write an audit event with actor type "operator".
 /** Where the command reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
   env: NodeJS.ProcessEnv;
+  /** All of standard input, read only when a command asks for it (--admin-password-stdin). */
+  readStdin(): Promise<string>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
 const processIo: CliIo = {
   env: process.env,
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  },
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
@@ -94,6 +107,24 @@ function parseFlags(argv: string[], switches: readonly string[] = []): Map<strin
   return flags;
 }
 
+const passwordSwitches = ['admin-password-stdin'];
+
+/**
+ * Issue 10 item 10: the administrator's password comes from standard input (its first line) or
+ * TESSERA_ADMIN_PASSWORD, never from the arguments, which shell history and `ps` show to others.
+ */
+async function readAdminPassword(flags: Map<string, string>, io: CliIo): Promise<{ ok: true; password: string | undefined } | { ok: false; message: string }> {
+  if (flags.has('admin-password')) {
+    return { ok: false, message: '--admin-password is not accepted: a password on the command line lands in the shell history and the process list. Pipe it with --admin-password-stdin, or set TESSERA_ADMIN_PASSWORD.' };
+  }
+  if (flags.has('admin-password-stdin')) {
+    const password = (await io.readStdin()).split(/\r?\n/)[0] ?? '';
+    if (password === '') return { ok: false, message: '--admin-password-stdin read no password from standard input.' };
+    return { ok: true, password };
+  }
+  return { ok: true, password: io.env.TESSERA_ADMIN_PASSWORD || undefined };
+}
+
 function usageError(io: CliIo, message: string): number {
   io.stderr(`${message}\n\n${usage}`);
   return 1;
@@ -120,15 +151,17 @@ async function withRuntime(io: CliIo, run: (runtime: Awaited<ReturnType<typeof o
 
 async function runOrganizationCommand(argv: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
-  const flags = parseFlags(rest);
+  const flags = parseFlags(rest, passwordSwitches);
   if (subcommand !== 'create') return usageError(io, `Unknown command: org ${subcommand ?? ''}`.trim());
   if (typeof flags === 'string') return usageError(io, flags);
   const name = flags.get('name');
   const adminEmail = flags.get('admin-email');
   const adminName = flags.get('admin-name');
   if (name === undefined || adminEmail === undefined || adminName === undefined) return usageError(io, 'org create needs --name, --admin-email and --admin-name.');
+  const adminPassword = await readAdminPassword(flags, io);
+  if (!adminPassword.ok) return usageError(io, adminPassword.message);
   return withRuntime(io, async (runtime) => {
-    const result = await createOrganizationAsOperator(runtime.context, { name, adminEmail, adminName, adminPassword: flags.get('admin-password') });
+    const result = await createOrganizationAsOperator(runtime.context, { name, adminEmail, adminName, adminPassword: adminPassword.password });
     if (!result.ok) {
       io.stderr(`${failureMessage(result)}\n`);
       return 1;
@@ -199,7 +232,7 @@ function formatTable(header: string[], rows: string[][]): string {
 
 async function runDevCommand(argv: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = argv;
-  const flags = parseFlags(rest);
+  const flags = parseFlags(rest, passwordSwitches);
   if (subcommand !== 'seed' || typeof flags === 'string') {
     io.stderr(`${typeof flags === 'string' ? flags + '\n\n' : ''}${usage}`);
     return 1;
@@ -209,12 +242,18 @@ async function runDevCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr('--members must be a whole number from 0 to 1000000.\n');
     return 1;
   }
+  const givenPassword = await readAdminPassword(flags, io);
+  if (!givenPassword.ok) {
+    io.stderr(`${givenPassword.message}\n`);
+    return 1;
+  }
   const config = readConfig(io.env);
   const runtime = await openRuntime(config, consoleLogger());
   try {
-    const adminPassword = flags.get('admin-password') ?? 'seed administrator';
+    const adminPassword = givenPassword.password ?? 'seed administrator';
     const result = await seedOrganization(runtime.context, { members, organizationName: flags.get('org') ?? 'Seeded Organization', adminEmail: flags.get('admin-email'), adminPassword });
-    io.stdout(`Created organization ${result.organizationId} with ${result.members} members.\nSign in as ${result.adminEmail} with the password "${adminPassword}".\n`);
+    const passwordHint = givenPassword.password === undefined ? `the password "${adminPassword}"` : 'the password you gave';
+    io.stdout(`Created organization ${result.organizationId} with ${result.members} members.\nSign in as ${result.adminEmail} with ${passwordHint}.\n`);
     return 0;
   } finally {
     await runtime.close();

@@ -487,7 +487,7 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
     const run = async (...argv: string[]) => {
       const output = { stdout: '', stderr: '' };
-      const io: CliIo = { env: { DATABASE_URL: t.database.url, TESSERA_DATA_DIR: dataDir, NODE_ENV: 'development', PUBLIC_URL: 'http://tessera.test' }, stdout: (text) => void (output.stdout += text), stderr: (text) => void (output.stderr += text) };
+      const io: CliIo = { env: { DATABASE_URL: t.database.url, TESSERA_DATA_DIR: dataDir, NODE_ENV: 'development', PUBLIC_URL: 'http://tessera.test' }, readStdin: async () => '', stdout: (text) => void (output.stdout += text), stderr: (text) => void (output.stderr += text) };
       return { code: await runCli(argv, io), ...output };
     };
     try {
