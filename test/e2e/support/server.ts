@@ -32,7 +32,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
   // The browser tests read the development mailbox and outbox, own their throttling counters and
   // use the development key: these come from the options only, never from the environment.
-  const { SMTP_URL: _smtp, SMS_PROVIDER: _sms, REDIS_URL: _redis, TESSERA_SECRET_KEY: _key, ...inherited } = process.env;
+  const { SMTP_URL: _smtp, SMS_PROVIDER: _sms, REDIS_URL: _redis, TESSERA_SECRET_KEY: _key, DEV_MAILBOX: _mailbox, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     PORT: String(port),
