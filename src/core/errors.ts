@@ -24,6 +24,7 @@ export const errorCatalogue = {
   rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },
   internal_error: { status: 500, title: 'Something went wrong on our side.' },
   sms_delivery_failed: { status: 502, title: 'The text message could not be sent. Please try again.' },
+  not_ready: { status: 503, title: 'Tessera is not ready to serve yet.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -15,6 +15,7 @@ import { registerInvitationRoutes } from './routes/invitations.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
+import { registerProbeRoutes } from './routes/probes.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** Folder with the built web UI; omitted in API-only tests. */
   webRoot?: string;
   logger?: boolean | { level: string };
+  /** N1/N3: readiness answers 503 while the server drains for a shutdown. */
+  isShuttingDown?: () => boolean;
 }
 
 const bodyLimitInBytes = 64 * 1024;
@@ -82,6 +85,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerAuthentication(app, context);
 
   registerSystemRoutes(app, context);
+  registerProbeRoutes(app, context, { isShuttingDown: options.isShuttingDown });
   registerAuthRoutes(app, context);
   registerMeRoutes(app, context);
   registerTwoFactorRoutes(app, context);

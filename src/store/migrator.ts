@@ -34,6 +34,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return unwrap(await createMigrator(db).migrateToLatest());
 }
 
+/** N1: the migrations this code knows that the database has not run yet (readiness). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const known = await createMigrator(db).getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
 export async function migrateDown(db: Kysely<Database>): Promise<string[]> {
   return unwrap(await createMigrator(db).migrateDown());
 }
