@@ -25,6 +25,8 @@ export interface Config {
    */
   devMailbox: boolean;
   sessionLifetime: SessionLifetime;
+  /** N3: how long a stopping server answers the requests in flight before cutting them off. */
+  shutdownTimeoutInMs: number;
   logLevel: string;
 }
 
@@ -108,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutInMs: readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365) * hour,
       absoluteTimeoutInMs: readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650) * 24 * hour,
     },
+    shutdownTimeoutInMs: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -68,22 +68,87 @@ async function openThrottleCounters(config: Config, logger: MailLogger & { warn(
   return { store: redis, close: () => redis.close() };
 }
 
-export async function startServer(config: Config = readConfig()): Promise<void> {
-  const bootLogger = consoleLogger();
+/** A serving instance: its address, and the graceful shutdown the signals trigger (N3). */
+export interface ServingInstance {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  /** Where it listens, e.g. http://127.0.0.1:3000. */
+  address: string;
+  /**
+   * N3: readiness turns 503, the listener stops accepting, requests in flight are answered (idle
+   * keep-alive connections close at once; after `shutdownTimeoutInMs` the rest are cut), the
+   * periodic jobs stop, then the database and Redis close. Calling it again returns the same promise.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** N3: how long a connection without a request may stay open once the server stops accepting. */
+const idleConnectionGraceInMs = 1000;
+
+export async function startInstance(config: Config, bootLogger = consoleLogger()): Promise<ServingInstance> {
   const runtime = await openRuntime(config, bootLogger);
-  const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel } });
+  let isShuttingDown = false;
+  const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel }, isShuttingDown: () => isShuttingDown });
   const reminders = startTwoFactorReminderJob(runtime.context, bootLogger);
   const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
-  const shutdown = async () => {
-    await app.close();
-    await Promise.all([reminders.stop(), housekeeping.stop()]);
-    await runtime.close();
-    process.exit(0);
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ url: config.publicUrl.toString(), address, database: runtime.store.kind }, 'Tessera is ready');
+  let shutdown: Promise<void> | undefined;
+  return {
+    app,
+    address,
+    shutdown() {
+      shutdown ??= (async () => {
+        isShuttingDown = true;
+        app.log.info({ timeoutInMs: config.shutdownTimeoutInMs }, 'shutting down: answering the requests in flight');
+        const cutOff = setTimeout(() => {
+          app.log.warn({}, 'shutdown timeout: closing the connections still open');
+          app.server.closeAllConnections();
+        }, config.shutdownTimeoutInMs);
+        // A keep-alive connection closes as soon as its request is answered (not after the usual
+        // idle timeout), so clients reconnect to another instance and the close does not wait.
+        // Connections without a request are closed only after a grace period: one accepted just
+        // before the listener closed may not have delivered its request yet, or its request may
+        // still wait unread in the socket. Node's server.close() would close such "idle"
+        // connections at once, so that step waits for the grace period too.
+        app.server.keepAliveTimeout = 1;
+        const closeIdleConnections = app.server.closeIdleConnections.bind(app.server);
+        app.server.closeIdleConnections = () => {};
+        let closeIdle: NodeJS.Timeout | undefined;
+        const graceOver = setTimeout(() => {
+          closeIdleConnections();
+          closeIdle = setInterval(closeIdleConnections, 100);
+        }, idleConnectionGraceInMs);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(cutOff);
+          clearTimeout(graceOver);
+          clearInterval(closeIdle);
+        }
+        await Promise.all([reminders.stop(), housekeeping.stop()]);
+        await runtime.close();
+        bootLogger.info({}, 'Tessera stopped');
+      })();
+      return shutdown;
+    },
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info({ url: config.publicUrl.toString(), database: runtime.store.kind }, 'Tessera is ready');
+}
+
+export async function startServer(config: Config = readConfig()): Promise<void> {
+  const bootLogger = consoleLogger();
+  const instance = await startInstance(config, bootLogger);
+  const stop = (signal: string) => {
+    bootLogger.info({ signal }, 'received a stop signal');
+    instance.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        bootLogger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 export function consoleLogger(): MailLogger & { warn(object: object, message: string): void } {

@@ -50,6 +50,10 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
     // Per-request log lines cost throughput on the sign-in path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitInBytes,
+    // N3: while draining, requests already on a connection are answered, not refused with 503;
+    // main.ts closes the connections itself (after a grace period for requests still arriving).
+    return503OnClosing: false,
+    forceCloseConnections: false,
     trustProxy: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },

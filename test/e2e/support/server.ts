@@ -17,6 +17,8 @@ export interface RunningServer {
   /** Everything the server wrote so far, for failure messages. */
   output: () => string;
   stop: () => Promise<void>;
+  /** The server's process (absent when TESSERA_E2E_BASE_URL points at one already running). */
+  process?: ChildProcess;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     await stop();
     throw error;
   }
-  return { baseUrl, dataDir, output: () => output, stop };
+  return { baseUrl, dataDir, output: () => output, stop, process: child };
 }
 
 /** Asks the kernel for a free port on 127.0.0.1, then releases it for the server to take. */

@@ -1,0 +1,140 @@
+// N3: one of two instances on one PostgreSQL database restarts under steady sign-in load, behind a
+// load balancer that (as nginx does) sends a request to the other instance only when a connection
+// cannot be made. No request fails: the stopping instance answers what it has accepted, then
+// closes; the new one takes over on the same port.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.js';
+import { startInstance, type ServingInstance } from '../../src/main.js';
+import { findFreePort } from '../e2e/support/server.js';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../support/test-database.js';
+
+const quiet = { info() {}, warn() {}, error() {} };
+const password = 'rolling restart passphrase';
+const loadLoops = 6;
+
+interface Upstream {
+  port: number;
+  served: number;
+  inFlight: number;
+}
+
+/** Round robin over the upstreams; a connection that cannot be made goes to the next one. */
+function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; port: number }> {
+  let next = 0;
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const attempt = (tries: number) => {
+        const upstream = upstreams[next++ % upstreams.length]!;
+        upstream.inFlight++;
+        let answered = false;
+        const forwarded = httpRequest({ host: '127.0.0.1', port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, connection: 'close' }, agent: false }, (response: IncomingMessage) => {
+          answered = true;
+          upstream.served++;
+          outgoing.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(outgoing);
+          response.on('end', () => upstream.inFlight--);
+        });
+        forwarded.on('error', (error: NodeJS.ErrnoException) => {
+          upstream.inFlight--;
+          if (answered) return outgoing.destroy();
+          // Like nginx for a POST: only a connection that could not be made is tried elsewhere;
+          // a request the instance accepted and then dropped is a failed request.
+          if (error.code === 'ECONNREFUSED' && tries + 1 < upstreams.length * 3) setTimeout(() => attempt(tries + 1), 5);
+          else outgoing.writeHead(502).end(error.code ?? 'error');
+        });
+        forwarded.end(body);
+      };
+      attempt(0);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+}
+
+describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  const instances: ServingInstance[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    dataDir = mkdtempSync(join(tmpdir(), 'tessera-restart-'));
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.shutdown()));
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('N3 restarting one of two instances under steady sign-in load fails no request', { timeout: 120_000 }, async () => {
+    const upstreams: Upstream[] = [
+      { port: await findFreePort(), served: 0, inFlight: 0 },
+      { port: await findFreePort(), served: 0, inFlight: 0 },
+    ];
+    const secretKey = randomBytes(32).toString('base64');
+    const configFor = (upstream: Upstream) =>
+      readConfig({ DATABASE_URL: database.url, TESSERA_SECRET_KEY: secretKey, TESSERA_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(upstream.port), PUBLIC_URL: 'http://tessera.test', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+    const start = async (upstream: Upstream) => {
+      const instance = await startInstance(configFor(upstream), quiet);
+      instances.push(instance);
+      return instance;
+    };
+    const first = await start(upstreams[0]!);
+    await start(upstreams[1]!);
+    const balancer = await startLoadBalancer(upstreams);
+    const base = `http://127.0.0.1:${balancer.port}`;
+
+    const emails: string[] = [];
+    for (let i = 0; i < loadLoops; i++) {
+      const email = `member${i}@restart.example`;
+      const signup = await fetch(`${base}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organization: `Restart ${i}`, name: `Member ${i}`, email, password }) });
+      expect(signup.status).toBe(201);
+      emails.push(email);
+    }
+
+    const failures: string[] = [];
+    let completed = 0;
+    let running = true;
+    const loop = async (email: string) => {
+      while (running) {
+        try {
+          const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+          if (login.status !== 200) failures.push(`login ${login.status} ${await login.text()}`);
+          const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+          const session = await fetch(`${base}/api/v1/session`, { headers: { cookie } });
+          if (session.status !== 200) failures.push(`session ${session.status}`);
+          completed++;
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const load = emails.map((email) => loop(email));
+
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Stop the first instance while it is answering requests.
+    while (upstreams[0]!.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const servedBeforeRestart = upstreams[0]!.served;
+    await first.shutdown();
+    instances.splice(instances.indexOf(first), 1);
+    const servedWhileDown = upstreams[1]!.served;
+    await start(upstreams[0]!);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    running = false;
+    await Promise.all(load);
+    await new Promise<void>((resolve) => balancer.server.close(() => resolve()));
+
+    expect(failures).toEqual([]);
+    expect(completed).toBeGreaterThan(loadLoops);
+    expect(servedBeforeRestart).toBeGreaterThan(0);
+    expect(upstreams[0]!.served).toBeGreaterThan(servedBeforeRestart); // the restarted instance serves again
+    expect(upstreams[1]!.served).toBeGreaterThan(0);
+    expect(servedWhileDown).toBeGreaterThan(0);
+  });
+});
