@@ -1,4 +1,5 @@
 // Builds the Fastify application from an AppContext: plugins in order, then every route.
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../services/context.js';
@@ -31,6 +32,18 @@ export interface AppOptions {
 
 const bodyLimitInBytes = 64 * 1024;
 
+/** N4: an `X-Request-Id` from a proxy is kept when it is plainly an id; otherwise one is made. */
+const wellFormedRequestId = /^[A-Za-z0-9._:+=/-]{1,128}$/;
+
+function requestIdOf(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && wellFormedRequestId.test(given) ? given : randomUUID();
+}
+
+function isVerbose(logger: AppOptions['logger']): boolean {
+  return typeof logger === 'object' && (logger.level === 'debug' || logger.level === 'trace');
+}
+
 /** Keeps e-mailed tokens (`?token=`) out of request logs. */
 function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -47,8 +60,11 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
             redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
             serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
           },
-    // Per-request log lines cost throughput on the sign-in path; errors are still logged.
-    logController: new LogController({ disableRequestLogging: true }),
+    // N4: every line logged for a request carries its id, returned as X-Request-Id (security-headers.ts).
+    genReqId: requestIdOf,
+    // Per-request log lines cost throughput on the sign-in path: only at LOG_LEVEL debug or trace;
+    // errors are always logged.
+    logController: new LogController({ disableRequestLogging: !isVerbose(options.logger), requestIdLogLabel: 'requestId' }),
     bodyLimit: bodyLimitInBytes,
     // N3: while draining, requests already on a connection are answered, not refused with 503;
     // main.ts closes the connections itself (after a grace period for requests still arriving).

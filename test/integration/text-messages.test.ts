@@ -416,6 +416,9 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
     const development = createLogSender({ isProduction: false, logger });
     await development.send({ to: phone.e164, body: '654321 is your code' });
     expect(development.outbox!.list()[0]).toMatchObject({ to: phone.e164, body: '654321 is your code' });
+    // N4: the development outbox shows them; the log does not.
+    expect(JSON.stringify(lines)).not.toContain('654321');
+    expect(JSON.stringify(lines)).not.toContain(phone.e164);
   });
 
   it('Security floor S1 S2: no table row holds a phone number or a texted code in clear', async () => {
