@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import { lastDigitsOf, maskPhoneNumber, parsePhoneNumber } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { classifySubmittedCode } from '../core/second-factor.js';
 import { decideSmsSend, enrolmentCodeAttemptLimit, generateSmsCode, smsCodeLengthOf, smsCodeLifetimeInMs, smsCodeMessage, smsSendRules } from '../core/text-messages.js';
 import { throttleKey } from '../core/throttle-policy.js';
 import { twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
@@ -32,7 +31,7 @@ import { hashToken } from '../security/tokens.js';
 import { memberActor, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { refuseWhileLocked, rejectSecondFactorCode, smsCodeHash, useSecondFactorCode } from './second-factor-codes.js';
+import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
 
 /** The keyed hash that counts texts per number without storing the number in clear. */
@@ -211,23 +210,15 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     return fail('two_factor_required_by_policy', { detail: 'Your organization requires two-factor authentication: add another method before removing this one.' });
   }
   // L3: guessing the code here counts towards the same per-member lock as at sign-in.
-  const locked = refuseWhileLocked(auth.user, nowInMs(context));
-  if (locked) return locked;
-  const wrongCode = () => rejectSecondFactorCode(context, auth.user, memberActor(userId), origin);
-  const submitted = classifySubmittedCode(code);
-  if (!submitted) return wrongCode();
-  const done = await context.db.transaction().execute(async (trx) => {
-    const used = await useSecondFactorCode(trx, context, auth.user, submitted);
-    if (!used.ok) return false;
+  const done = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(userId), async (trx, method) => {
     await deleteSmsFactor(trx, userId);
     if (isOnlyFactor) {
       await deleteRecoveryCodes(trx, userId);
       await setRecoveryCodesRegenerationRequired(trx, userId, false);
     }
-    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: used.method, twoFactorOff: isOnlyFactor } });
-    return true;
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: method, twoFactorOff: isOnlyFactor } });
   });
-  if (!done) return wrongCode();
+  if (!done.ok) return done;
   if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
   return { ok: true };
 }

@@ -3,7 +3,7 @@
 import QRCode from 'qrcode';
 import { encodeBase32 } from '../core/base32.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { classifySubmittedCode, enrollmentLifetimeInMs } from '../core/second-factor.js';
+import { enrollmentLifetimeInMs } from '../core/second-factor.js';
 import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
 import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
@@ -14,7 +14,7 @@ import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
-import { openTotpSecret, refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
+import { attemptSecondFactorCode, openTotpSecret } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
 import { readSmsStatus, type SmsStatus } from './text-messages.js';
 
@@ -107,22 +107,14 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
   }
   if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is already off.' });
   // L3: guessing the code here counts towards the same per-member lock as at sign-in.
-  const locked = refuseWhileLocked(auth.user, nowInMs(context));
-  if (locked) return locked;
-  const wrongCode = () => rejectSecondFactorCode(context, auth.user, memberActor(auth.user.id), origin);
-  const submitted = classifySubmittedCode(code);
-  if (!submitted) return wrongCode();
-  const done = await context.db.transaction().execute(async (trx) => {
-    const used = await useSecondFactorCode(trx, context, auth.user, submitted);
-    if (!used.ok) return false;
+  const done = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(auth.user.id), async (trx, method) => {
     await deleteTotpFactors(trx, auth.user.id);
     await deleteSmsFactor(trx, auth.user.id);
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
-    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });
-    return true;
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: method } });
   });
-  if (!done) return wrongCode();
+  if (!done.ok) return done;
   context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
   return { ok: true };
 }
