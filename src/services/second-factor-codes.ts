@@ -1,19 +1,20 @@
 // Checking a submitted code (authenticator, text message or recovery) for a member, and using it up atomically:
 // the TOTP step is claimed (T5) or the recovery code consumed (R2) in one conditional UPDATE.
-// Wrong codes count towards one lock per member (L3), wherever they are tried.
+// Wrong codes count towards one lock per member (L3), wherever they are tried; the lock check, the
+// code's use and the count are one transaction (attemptSecondFactorCode).
 import type { Kysely } from 'kysely';
 import { decodeBase32 } from '../core/base32.js';
-import { isSecondFactorLocked, secondFactorLockPolicy, type SecondFactorMethod, type SubmittedCode } from '../core/second-factor.js';
+import { classifySubmittedCode, isSecondFactorLocked, secondFactorLockPolicy, type SecondFactorMethod } from '../core/second-factor.js';
 import { verifyTotp } from '../core/totp.js';
 import { secondFactorLockedMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { Database, SmsCodePurpose, User } from '../store/schema.js';
 import { consumeSmsCode } from '../store/text-messages.js';
-import { countSecondFactorFailure } from '../store/second-factor-throttle.js';
+import { countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFactorLock, resetSecondFactorFailures } from '../store/second-factor-throttle.js';
 import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
 import { recordAudit, type AuditEntry } from './audit.js';
-import { fail, nowInMs, type AppContext, type Failure, type RequestOrigin } from './context.js';
+import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { recoveryCodeHash } from './recovery-codes.js';
 
 export function openTotpSecret(context: AppContext, sealed: string): Uint8Array {
@@ -22,33 +23,101 @@ export function openTotpSecret(context: AppContext, sealed: string): Uint8Array 
   return secret;
 }
 
-/** Uses the code if it is right; false for a wrong, replayed or already used code. */
-export async function useSecondFactorCode(
-  db: Kysely<Database>,
+/**
+ * THE way to check a member's second-factor code, wherever one is asked for (signing in, turning
+ * two-factor authentication off, removing a number, confirming with a current code …): the lock
+ * check, the code's use and the wrong-code count are one transaction (L3, T5, R2, S2):
+ *
+ * 1. one statement takes the member's row unless the second step is locked (then: 429
+ *    `rate_limited` with Retry-After, nothing tried) — concurrent checks of one member, on any
+ *    number of instances, run one after the other from here;
+ * 2. the code is checked and used up (TOTP step claimed, recovery or texted code consumed);
+ * 3. right: the count is cleared and `onAccepted(trx, method)` makes the caller's change with its
+ *    audit event in the same transaction (throwing there undoes everything, the code stays unused);
+ *    wrong (or not a code at all): the failure is counted — the tenth in a row locks — with its
+ *    `two_factor.code_rejected` / `two_factor.locked` event, and 400 `invalid_code`.
+ *
+ * The lock e-mail goes out after the commit. Only keyed hashes and HMACs run inside the
+ * transaction (no argon2). `totpSecretSealed`: the member's sealed TOTP secret when the caller
+ * already read it (null: none), saving a read.
+ */
+export async function attemptSecondFactorCode<T>(
   context: AppContext,
   user: User,
-  submitted: SubmittedCode,
-  /** The sealed secret when the caller already read it with the member (null: none). */
-  knownTotpSecretSealed?: string | null,
-): Promise<{ ok: true; method: SecondFactorMethod } | { ok: false }> {
+  code: string,
+  origin: RequestOrigin,
+  actor: AuditEntry['actor'],
+  onAccepted: (trx: Kysely<Database>, method: SecondFactorMethod) => Promise<T>,
+  options: { totpSecretSealed?: string | null } = {},
+): Promise<Outcome<{ method: SecondFactorMethod; accepted: T }>> {
   const now = nowInMs(context);
-  switch (submitted.method) {
+  // Already locked when the request's member was read: the lock only ends with time, so no
+  // transaction is needed to refuse.
+  const locked = refuseWhileLocked(user, now);
+  if (locked) return locked;
+  const candidate = candidateOf(context, user.id, code);
+  const { consecutiveFailureLimit, lockInMs } = secondFactorLockPolicy;
+  const attempt = await context.db.transaction().execute(async (trx) => {
+    const held = await holdSecondFactorUnlessLocked(trx, user.id, now);
+    if (!held) return { outcome: 'locked', lockedUntil: await readSecondFactorLock(trx, user.id) } as const;
+    const method = candidate && (await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, options.totpSecretSealed));
+    if (method) {
+      if (held.failures > 0) await resetSecondFactorFailures(trx, user.id);
+      return { outcome: 'accepted', method, accepted: await onAccepted(trx, method) } as const;
+    }
+    const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
+    if (!counted.counted) return { outcome: 'locked', lockedUntil: counted.lockedUntil } as const;
+    await recordAudit(trx, context, { organizationId: user.organizationId, type: counted.lockedNow ? 'two_factor.locked' : 'two_factor.code_rejected', actor, targetUserId: user.id, origin });
+    return { outcome: 'rejected', lockedUntil: counted.lockedNow ? counted.lockedUntil : null } as const;
+  });
+  switch (attempt.outcome) {
+    case 'accepted':
+      return { ok: true, method: attempt.method, accepted: attempt.accepted };
+    case 'locked':
+      return fail('rate_limited', { retryAfterInMs: Math.max(0, (attempt.lockedUntil ?? now) - now) });
+    case 'rejected':
+      // Every wrong code gets the same answer, whatever made it wrong, so it tells nothing about
+      // how close it was.
+      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, user.name, new Date(attempt.lockedUntil)));
+      return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
+  }
+}
+
+/** A submitted code with its look-up hashes, computed before the transaction. */
+type Candidate = { method: 'one_time_code'; code: string; smsCodeHash: string } | { method: 'recovery_code'; codeHash: string };
+
+function candidateOf(context: AppContext, userId: string, code: string): Candidate | undefined {
+  const submitted = classifySubmittedCode(code);
+  if (!submitted) return undefined;
+  return submitted.method === 'one_time_code'
+    ? { method: 'one_time_code', code: submitted.code, smsCodeHash: smsCodeHash(context, userId, 'sign_in', submitted.code) }
+    : { method: 'recovery_code', codeHash: recoveryCodeHash(context, userId, submitted.code) };
+}
+
+/** Uses the code if it is right (one conditional UPDATE each, T5 R2 S2); undefined for a wrong, replayed or used one. */
+async function useCode(
+  trx: Kysely<Database>,
+  context: AppContext,
+  userId: string,
+  candidate: Candidate,
+  totpLastAcceptedStep: number | null,
+  now: number,
+  knownTotpSecretSealed: string | null | undefined,
+): Promise<SecondFactorMethod | undefined> {
+  switch (candidate.method) {
     case 'one_time_code': {
       // S2: six digits may be the authenticator's or a texted code; either may match.
-      if (submitted.code.length === 6) {
-        const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(db, user.id) : knownTotpSecretSealed;
+      if (candidate.code.length === 6) {
+        const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(trx, userId) : knownTotpSecretSealed;
         if (sealed) {
-          const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), submitted.code, now, user.totpLastAcceptedStep);
-          if (check.ok && (await claimTotpStep(db, user.id, check.step))) return { ok: true, method: 'totp' };
+          const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), candidate.code, now, totpLastAcceptedStep);
+          if (check.ok && (await claimTotpStep(trx, userId, check.step))) return 'totp';
         }
       }
-      const texted = await consumeSmsCode(db, user.id, 'sign_in', smsCodeHash(context, user.id, 'sign_in', submitted.code), now);
-      return texted ? { ok: true, method: 'sms' } : { ok: false };
+      return (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHash, now)) ? 'sms' : undefined;
     }
-    case 'recovery_code': {
-      const used = await consumeRecoveryCode(db, user.id, recoveryCodeHash(context, user.id, submitted.code), now);
-      return used ? { ok: true, method: 'recovery_code' } : { ok: false };
-    }
+    case 'recovery_code':
+      return (await consumeRecoveryCode(trx, userId, candidate.codeHash, now)) ? 'recovery_code' : undefined;
   }
 }
 
@@ -57,28 +126,12 @@ export function smsCodeHash(context: AppContext, userId: string, purpose: SmsCod
   return context.keyedHasher.hash(`sms:${userId}:${purpose}:${code}`);
 }
 
-/** L3: while locked, every try is refused, a right code included. */
+/**
+ * L3: while locked, every try is refused, a right code included. A quick check on the member as
+ * read with the request, for refusing early (e.g. sending no code while locked); checking a code
+ * goes through attemptSecondFactorCode, which checks the lock again under the row lock.
+ */
 export function refuseWhileLocked(user: User, nowInMs: number): Failure | undefined {
   if (!isSecondFactorLocked(user.secondFactorLockedUntil, nowInMs)) return undefined;
   return fail('rate_limited', { retryAfterInMs: user.secondFactorLockedUntil! - nowInMs });
-}
-
-/**
- * L3: counts a wrong code with its audit event in one transaction; the tenth in a row locks the
- * member's second step and e-mails them (after the commit). Every wrong code gets the same answer,
- * whatever made it wrong, so it tells nothing about how close it was.
- */
-export async function rejectSecondFactorCode(context: AppContext, user: User, actor: AuditEntry['actor'], origin: RequestOrigin): Promise<Failure> {
-  const now = nowInMs(context);
-  const { consecutiveFailureLimit, lockInMs } = secondFactorLockPolicy;
-  const failure = await context.db.transaction().execute(async (trx) => {
-    const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
-    if (counted.counted) {
-      await recordAudit(trx, context, { organizationId: user.organizationId, type: counted.lockedNow ? 'two_factor.locked' : 'two_factor.code_rejected', actor, targetUserId: user.id, origin });
-    }
-    return counted;
-  });
-  if (!failure.counted) return fail('rate_limited', { retryAfterInMs: Math.max(0, (failure.lockedUntil ?? now) - now) });
-  if (failure.lockedNow) context.mailer.send(secondFactorLockedMessage(user.email, user.name, new Date(failure.lockedUntil!)));
-  return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
 }

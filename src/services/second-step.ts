@@ -2,7 +2,7 @@
 // a right code; wrong codes are counted per member, across challenges and addresses (L3).
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
-import { challengeLifetimeInMs, classifySubmittedCode, type SecondFactorMethod } from '../core/second-factor.js';
+import { challengeLifetimeInMs, type SecondFactorMethod } from '../core/second-factor.js';
 import { recoveryCodeUsedMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { findOrganizationById } from '../store/organizations.js';
@@ -10,11 +10,11 @@ import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '
 import type { Database, User } from '../store/schema.js';
 import { deleteSession } from '../store/sessions.js';
 import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
-import { recordSecondStepSignIn } from '../store/users.js';
+import { recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { addReplacementRecoveryCode } from './recovery-codes.js';
-import { refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
+import { attemptSecondFactorCode } from './second-factor-codes.js';
 import { startSession, type StartedSession } from './sessions.js';
 
 export interface IssuedChallenge {
@@ -46,37 +46,39 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
   if (!open) return fail('unauthenticated', { detail: 'Your sign-in has expired. Enter your e-mail and password again.' });
   const { challenge, user } = open;
 
-  const locked = refuseWhileLocked(user, now);
-  if (locked) return locked;
-
-  const submitted = classifySubmittedCode(code);
-  let completed: { session: StartedSession; method: SecondFactorMethod; recoveryCodesRemaining?: number } | undefined;
-  if (submitted) {
-    try {
-      // The code's use, the session, the R6 policy and their audit events commit together.
-      completed = await context.db.transaction().execute(async (trx) => {
-        const used = await useSecondFactorCode(trx, context, user, submitted, open.totpSecretSealed);
-        if (!used.ok) return undefined;
+  let attempt;
+  try {
+    // L3: the lock check, the code's use and the count are one unit; with a right code the
+    // session, the R6 policy and their audit events commit with them.
+    attempt = await attemptSecondFactorCode(
+      context,
+      user,
+      code,
+      origin,
+      { type: 'anonymous', userId: null },
+      async (trx, method) => {
         if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
         if (previousSessionId) await deleteSession(trx, previousSessionId);
         const session = await startSession(trx, context, user.id, origin);
-        // Records the sign-in and clears the L3 count in one statement. It also locks the
-        // member's row until the commit, so concurrent sign-ins of one member count their
-        // remaining recovery codes one after the other (R6, no write skew).
-        await recordSecondStepSignIn(trx, user.id, now, used.method);
-        await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: used.method } });
-        if (used.method !== 'recovery_code') return { session, method: used.method };
-        return { session, method: used.method, recoveryCodesRemaining: await applyRecoveryCodePolicy(trx, context, user, origin) };
-      });
-    } catch (error) {
-      if (error instanceof ChallengeAlreadyCompleted) return fail('unauthenticated', { detail: 'This sign-in was already completed.' });
-      throw error;
-    }
+        await recordLogin(trx, user.id, now, method);
+        await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method } });
+        // The member's row is locked since the code check, so concurrent sign-ins of one member
+        // count their remaining recovery codes one after the other (R6, no write skew).
+        const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;
+        return { session, recoveryCodesRemaining };
+      },
+      { totpSecretSealed: open.totpSecretSealed },
+    );
+  } catch (error) {
+    if (error instanceof ChallengeAlreadyCompleted) return fail('unauthenticated', { detail: 'This sign-in was already completed.' });
+    throw error;
   }
-  if (!completed) return rejectSecondFactorCode(context, user, { type: 'anonymous', userId: null }, origin);
+  if (!attempt.ok) return attempt;
+  const { session, recoveryCodesRemaining } = attempt.accepted;
+  if (recoveryCodesRemaining === undefined) return { ok: true, session, method: attempt.method };
   // R7, after the commit.
-  if (completed.recoveryCodesRemaining !== undefined) context.mailer.send(recoveryCodeUsedMessage(user.email, user.name, completed.recoveryCodesRemaining));
-  return { ok: true, ...completed };
+  context.mailer.send(recoveryCodeUsedMessage(user.email, user.name, recoveryCodesRemaining));
+  return { ok: true, session, method: attempt.method, recoveryCodesRemaining };
 }
 
 /** R6: applies the organization's policy after a recovery code was used; returns how many remain. */

@@ -6,7 +6,7 @@ import { twoFactorSetupRequirement } from '../core/policy.js';
 import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
-import { deleteSession, insertSession, touchSession } from '../store/sessions.js';
+import { deleteSession, deleteSessionOfUser, deleteSetupOnlySessionsOfUser, insertSession, touchSession } from '../store/sessions.js';
 import type { Database, Organization, User } from '../store/schema.js';
 import type { SessionRecord } from '../store/session-lookup.js';
 import type { AppContext, RequestOrigin } from './context.js';
@@ -20,7 +20,13 @@ export interface StartedSession {
  * Issues a fresh session (a new token after every completed sign-in step). `setupOnly`: P5, the
  * session may only set up a second factor until that is done.
  */
-export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean } = {}): Promise<StartedSession> {
+export async function startSession(
+  db: Kysely<Database>,
+  context: AppContext,
+  userId: string,
+  origin: RequestOrigin,
+  options: { setupOnly?: boolean; reauthenticatedAt?: number | null } = {},
+): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
   const sessionId = newId(now, context.random);
@@ -31,12 +37,25 @@ export async function startSession(db: Kysely<Database>, context: AppContext, us
     createdAt: now,
     lastSeenAt: now,
     // Signing in with the password confirms it (A5).
-    reauthenticatedAt: now,
+    reauthenticatedAt: options.reauthenticatedAt === undefined ? now : options.reauthenticatedAt,
     ip: origin.ip,
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
     setupOnly: options.setupOnly ? 1 : 0,
   });
   return { sessionId, token };
+}
+
+/**
+ * P5 A3: completing the setup of a first factor. A setup-only session does not turn into a
+ * complete one: it ends, and a complete session with a new token takes its place (returned, for
+ * the cookie), keeping when the password was last confirmed (A5). The member's other setup-only
+ * sessions were opened with the password alone: they end. Run in the setup's transaction.
+ * Undefined when the current session was already complete (or has just ended meanwhile).
+ */
+export async function completeSetupSessions(trx: Kysely<Database>, context: AppContext, auth: Authenticated, origin: RequestOrigin): Promise<StartedSession | undefined> {
+  await deleteSetupOnlySessionsOfUser(trx, auth.user.id, auth.session.id);
+  if (auth.session.setupOnly !== 1 || !(await deleteSessionOfUser(trx, auth.user.id, auth.session.id))) return undefined;
+  return startSession(trx, context, auth.user.id, origin, { reauthenticatedAt: auth.session.reauthenticatedAt });
 }
 
 /** K1: the API key a request was made with; the key acts for the organization. */

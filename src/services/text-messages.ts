@@ -6,14 +6,12 @@ import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import { lastDigitsOf, maskPhoneNumber, parsePhoneNumber } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { classifySubmittedCode } from '../core/second-factor.js';
 import { decideSmsSend, enrolmentCodeAttemptLimit, generateSmsCode, smsCodeLengthOf, smsCodeLifetimeInMs, smsCodeMessage, smsSendRules } from '../core/text-messages.js';
 import { throttleKey } from '../core/throttle-policy.js';
 import { twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { findOrganizationById } from '../store/organizations.js';
 import { deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, Organization, SmsCodePurpose, User } from '../store/schema.js';
-import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
 import { findOpenChallengeWithMember } from '../store/sign-in-challenges.js';
 import {
   consumeSmsCode,
@@ -32,8 +30,8 @@ import { hashToken } from '../security/tokens.js';
 import { memberActor, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { refuseWhileLocked, rejectSecondFactorCode, smsCodeHash, useSecondFactorCode } from './second-factor-codes.js';
-import type { Authenticated } from './sessions.js';
+import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash } from './second-factor-codes.js';
+import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
 
 /** The keyed hash that counts texts per number without storing the number in clear. */
 function phoneHash(context: AppContext, e164: string): string {
@@ -163,7 +161,7 @@ export async function startSmsEnrollment(context: AppContext, auth: Authenticate
  * S1: the texted code activates the waiting number, replacing a previous one. On the member's
  * first factor it also returns recovery codes (T6) and ends a setup-only session (P5).
  */
-export async function confirmSmsEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ phoneNumber: string; recoveryCodes?: string[] }>> {
+export async function confirmSmsEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ phoneNumber: string; recoveryCodes?: string[]; session?: StartedSession }>> {
   if (!isSmsAllowed(auth.organization)) return notAllowed();
   const now = nowInMs(context);
   const userId = auth.user.id;
@@ -177,14 +175,14 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
     const isFirstFactor = !hadNumber && !(await hasTotpCredential(trx, userId));
     await saveSmsNumber(trx, userId, { phoneSealed: pending.phoneSealed, phoneHash: pending.phoneHash }, now);
     let recoveryCodes: string[] | undefined;
+    let session: StartedSession | undefined;
     if (isFirstFactor) {
-      // P5: setup is done; this session becomes a complete one, other setup-only ones end.
-      await endSetupOnly(trx, auth.session.id);
-      await deleteSetupOnlySessionsOfUser(trx, userId, auth.session.id);
+      // P5 A3: setup is done; a setup-only session is replaced by a complete one with a new token.
+      session = await completeSetupSessions(trx, context, auth, origin);
       recoveryCodes = await issueRecoveryCodes(trx, context, userId);
     }
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_enabled', actor: memberActor(userId), targetUserId: userId, origin, details: { firstFactor: isFirstFactor, replacedNumber: hadNumber } });
-    return { recoveryCodes };
+    return { recoveryCodes, session };
   });
   if (!confirmed) {
     await countSmsCodeFailure(context.db, userId, 'enrol');
@@ -193,7 +191,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   const phoneNumber = context.secretBox.open(pending.phoneSealed);
   if (confirmed.recoveryCodes) {
     context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'sms'));
-    return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes };
+    return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
   }
   return { ok: true, phoneNumber };
 }
@@ -211,23 +209,15 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     return fail('two_factor_required_by_policy', { detail: 'Your organization requires two-factor authentication: add another method before removing this one.' });
   }
   // L3: guessing the code here counts towards the same per-member lock as at sign-in.
-  const locked = refuseWhileLocked(auth.user, nowInMs(context));
-  if (locked) return locked;
-  const wrongCode = () => rejectSecondFactorCode(context, auth.user, memberActor(userId), origin);
-  const submitted = classifySubmittedCode(code);
-  if (!submitted) return wrongCode();
-  const done = await context.db.transaction().execute(async (trx) => {
-    const used = await useSecondFactorCode(trx, context, auth.user, submitted);
-    if (!used.ok) return false;
+  const done = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(userId), async (trx, method) => {
     await deleteSmsFactor(trx, userId);
     if (isOnlyFactor) {
       await deleteRecoveryCodes(trx, userId);
       await setRecoveryCodesRegenerationRequired(trx, userId, false);
     }
-    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: used.method, twoFactorOff: isOnlyFactor } });
-    return true;
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: method, twoFactorOff: isOnlyFactor } });
   });
-  if (!done) return wrongCode();
+  if (!done.ok) return done;
   if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
   return { ok: true };
 }

@@ -3,19 +3,18 @@
 import QRCode from 'qrcode';
 import { encodeBase32 } from '../core/base32.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { classifySubmittedCode, enrollmentLifetimeInMs } from '../core/second-factor.js';
+import { enrollmentLifetimeInMs } from '../core/second-factor.js';
 import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
 import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
-import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
 import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
-import { openTotpSecret, refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
-import type { Authenticated } from './sessions.js';
+import { attemptSecondFactorCode, openTotpSecret } from './second-factor-codes.js';
+import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
 import { readSmsStatus, type SmsStatus } from './text-messages.js';
 
 const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
@@ -57,7 +56,7 @@ export async function startTotpEnrollment(context: AppContext, auth: Authenticat
 }
 
 /** T4–T6: a valid current code activates the pending secret and returns a new set of recovery codes. */
-export async function confirmTotpEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ recoveryCodes: string[] }>> {
+export async function confirmTotpEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ recoveryCodes: string[]; session?: StartedSession }>> {
   const now = nowInMs(context);
   const pending = await findPendingEnrollment(context.db, auth.user.id, now);
   if (!pending) return fail('not_found', { detail: 'There is no setup in progress, or it expired. Start again.' });
@@ -65,21 +64,19 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
   const check = verifyTotp(nodeHmac, openTotpSecret(context, pending.secretSealed), compact, now, auth.user.totpLastAcceptedStep);
   if (!check.ok) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct. Enter the current code from your app.' }] });
   const wasEnabled = auth.hasTwoFactor;
-  const recoveryCodes = await context.db.transaction().execute(async (trx) => {
+  const confirmed = await context.db.transaction().execute(async (trx) => {
     if (!(await takePendingEnrollment(trx, auth.user.id, pending.secretSealed))) return undefined;
     if (!(await claimTotpStep(trx, auth.user.id, check.step))) return undefined;
     await saveTotpCredential(trx, auth.user.id, pending.secretSealed, now);
-    // P5: setup is done; this session becomes a complete one. Other setup-only sessions were
-    // opened with the password alone, so they end rather than skip the new second step.
-    await endSetupOnly(trx, auth.session.id);
-    await deleteSetupOnlySessionsOfUser(trx, auth.user.id, auth.session.id);
-    const codes = await issueRecoveryCodes(trx, context, auth.user.id);
+    // P5 A3: setup is done; a setup-only session is replaced by a complete one with a new token.
+    const session = await completeSetupSessions(trx, context, auth, origin);
+    const recoveryCodes = await issueRecoveryCodes(trx, context, auth.user.id);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: wasEnabled ? 'two_factor.authenticator_replaced' : 'two_factor.enabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { method: 'totp' } });
-    return codes;
+    return { recoveryCodes, session };
   });
-  if (!recoveryCodes) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
+  if (!confirmed) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
   context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'totp'));
-  return { ok: true, recoveryCodes };
+  return { ok: true, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
 }
 
 /** R3: the codes with their use dates. */
@@ -107,22 +104,14 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
   }
   if (!auth.hasTwoFactor) return fail('not_found', { detail: 'Two-factor authentication is already off.' });
   // L3: guessing the code here counts towards the same per-member lock as at sign-in.
-  const locked = refuseWhileLocked(auth.user, nowInMs(context));
-  if (locked) return locked;
-  const wrongCode = () => rejectSecondFactorCode(context, auth.user, memberActor(auth.user.id), origin);
-  const submitted = classifySubmittedCode(code);
-  if (!submitted) return wrongCode();
-  const done = await context.db.transaction().execute(async (trx) => {
-    const used = await useSecondFactorCode(trx, context, auth.user, submitted);
-    if (!used.ok) return false;
+  const done = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(auth.user.id), async (trx, method) => {
     await deleteTotpFactors(trx, auth.user.id);
     await deleteSmsFactor(trx, auth.user.id);
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
-    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });
-    return true;
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: method } });
   });
-  if (!done) return wrongCode();
+  if (!done.ok) return done;
   context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
   return { ok: true };
 }

@@ -1,6 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
+/** What the code check needs of the member, read under the row lock. */
+export interface HeldSecondFactor {
+  failures: number;
+  totpLastAcceptedStep: number | null;
+}
+
+/**
+ * L3: the first statement of every check of a member's second-factor code. Unless the member's
+ * second step is locked it takes the member's row (a write that changes nothing: on PostgreSQL the
+ * row stays locked until the commit, on SQLite the database's write lock is taken) and returns the
+ * count and the last accepted TOTP step as they are now; undefined while locked. Checks of one
+ * member's codes therefore run one after the other, each seeing the count and lock the previous
+ * one left, and nothing is tried while locked, on any number of instances.
+ */
+export async function holdSecondFactorUnlessLocked(db: Kysely<Database>, userId: string, nowInMs: number): Promise<HeldSecondFactor | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ secondFactorFailures: eb.ref('secondFactorFailures') }))
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('secondFactorLockedUntil', 'is', null), eb('secondFactorLockedUntil', '<=', nowInMs)]))
+    .returning(['secondFactorFailures', 'totpLastAcceptedStep'])
+    .executeTakeFirst();
+  return row && { failures: row.secondFactorFailures, totpLastAcceptedStep: row.totpLastAcceptedStep ?? null };
+}
+
 export type SecondFactorFailure =
   /** `lockedNow` is true for the one request whose wrong code started the lock (it sends the lock e-mail). */
   | { counted: true; lockedNow: boolean; lockedUntil: number | null }

@@ -37,11 +37,6 @@ export async function listSessionsOfUser(db: Kysely<Database>, userId: string): 
   return db.selectFrom('sessions').selectAll().where('userId', '=', userId).orderBy('lastSeenAt', 'desc').execute();
 }
 
-/** P5: setup is done; the session becomes a normal complete one. */
-export async function endSetupOnly(db: Kysely<Database>, sessionId: string): Promise<void> {
-  await db.updateTable('sessions').set({ setupOnly: 0 }).where('id', '=', sessionId).where('setupOnly', '=', 1).execute();
-}
-
 /**
  * P5: other setup-only sessions of a member who now has a second factor were opened with the
  * password alone; they end rather than turn into complete sessions.

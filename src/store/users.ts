@@ -40,11 +40,6 @@ export async function recordLogin(db: Kysely<Database>, userId: string, nowInMs:
   await db.updateTable('users').set({ lastLoginAt: nowInMs, lastLoginMethod: method }).where('id', '=', userId).execute();
 }
 
-/** L1/L3: a completed second step is the sign-in, and ends any run of wrong codes. */
-export async function recordSecondStepSignIn(db: Kysely<Database>, userId: string, nowInMs: number, method: SignInMethod): Promise<void> {
-  await db.updateTable('users').set({ lastLoginAt: nowInMs, lastLoginMethod: method, secondFactorFailures: 0 }).where('id', '=', userId).execute();
-}
-
 /** Names are searched lower-cased in JavaScript, so case folds beyond ASCII on both databases. */
 export function normalizeForSearch(value: string): string {
   return value.toLowerCase();

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../services/context.js';
 import { confirmSmsEnrollment, removeSmsNumber, startSmsEnrollment, textConfirmationCode, textSignInCode, type SentCode } from '../../services/text-messages.js';
 import { readCookie } from '../cookies.js';
-import { challengeCookieName } from '../plugins/authentication.js';
+import { challengeCookieName, setSessionCookie } from '../plugins/authentication.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
@@ -51,6 +51,8 @@ export function registerTextMessageRoutes(app: FastifyInstance, context: AppCont
     async (request, reply) => {
       const result = await confirmSmsEnrollment(context, requireAuth(request.auth), request.body.code, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
+      // P5 A3: a setup-only session was replaced; the old token no longer works.
+      if (result.session) setSessionCookie(reply, context, result.session);
       return result.recoveryCodes ? { phoneNumber: result.phoneNumber, recoveryCodes: result.recoveryCodes } : { phoneNumber: result.phoneNumber };
     },
   );

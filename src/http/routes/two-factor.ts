@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../services/context.js';
 import { confirmTotpEnrollment, disableTwoFactor, readTwoFactorStatus, regenerateRecoveryCodes, showRecoveryCodes, startTotpEnrollment } from '../../services/two-factor-settings.js';
+import { setSessionCookie } from '../plugins/authentication.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
@@ -83,6 +84,8 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
     async (request, reply) => {
       const result = await confirmTotpEnrollment(context, requireAuth(request.auth), request.body.code, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
+      // P5 A3: a setup-only session was replaced; the old token no longer works.
+      if (result.session) setSessionCookie(reply, context, result.session);
       return { recoveryCodes: result.recoveryCodes };
     },
   );
