@@ -30,7 +30,54 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
+/** One or more settings are wrong; `problems` names each (N6: `tessera config check` lists them all). */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readPublicUrl(env: NodeJS.ProcessEnv, port: number): URL {
+  const raw = env.PUBLIC_URL || `http://localhost:${port}`;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url) throw new ConfigError('PUBLIC_URL must be an absolute URL such as https://auth.example.com.');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must start with http:// or https://.');
+  return url;
+}
+
+function readDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): string {
+  const raw = env.DATABASE_URL || resolve(dataDir, 'tessera.db');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^postgres(ql)?:\/\//i.test(raw)) {
+    throw new ConfigError('DATABASE_URL must be a SQLite file path or a postgres:// URL.');
+  }
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    const url = URL.canParse(raw) ? new URL(raw) : undefined;
+    if (!url || url.hostname === '') throw new ConfigError('DATABASE_URL is not a valid postgres:// URL (postgres://user@host:5432/database).');
+  }
+  return raw;
+}
+
+function readSmsProvider(env: NodeJS.ProcessEnv): Config['smsProvider'] {
+  const provider = env.SMS_PROVIDER || 'log';
+  if (provider !== 'log' && provider !== 'twilio') throw new ConfigError('SMS_PROVIDER must be `log` or `twilio`.');
+  return provider;
+}
+
+/** The key itself is loaded by security/server-key.ts; its shape is a configuration error. */
+function checkSecretKey(secretKey: string | undefined, isProduction: boolean): void {
+  if (secretKey === undefined) {
+    if (isProduction) throw new ConfigError('TESSERA_SECRET_KEY is required when NODE_ENV=production (openssl rand -base64 32).');
+    return;
+  }
+  if (Buffer.from(secretKey.trim(), 'base64').length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(secretKey.trim())) {
+    throw new ConfigError('TESSERA_SECRET_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`).');
+  }
+}
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -73,26 +120,34 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = readInteger(env, 'PORT', 3000, 0, 65535);
+  const problems: string[] = [];
+  // N6: every setting is read even after one fails, so one run names every mistake.
+  const read = <T>(reader: () => T, fallback: T): T => {
+    try {
+      return reader();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return fallback;
+    }
+  };
+  const port = read(() => readInteger(env, 'PORT', 3000, 0, 65535), 3000);
   const host = env.HOST || '127.0.0.1';
-  let publicUrl: URL;
-  try {
-    publicUrl = new URL(env.PUBLIC_URL || `http://localhost:${port}`);
-  } catch {
-    throw new ConfigError('PUBLIC_URL must be an absolute URL such as https://auth.example.com.');
-  }
-  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must start with http:// or https://.');
+  const publicUrl = read(() => readPublicUrl(env, port), new URL('http://localhost'));
   const dataDir = resolve(env.TESSERA_DATA_DIR || './data');
-  const databaseUrl = env.DATABASE_URL || resolve(dataDir, 'tessera.db');
-  const smsProvider = env.SMS_PROVIDER || 'log';
-  if (smsProvider !== 'log' && smsProvider !== 'twilio') throw new ConfigError('SMS_PROVIDER must be `log` or `twilio`.');
-  const twilio = smsProvider === 'twilio' ? readTwilioSettings(env) : undefined;
+  const databaseUrl = read(() => readDatabaseUrl(env, dataDir), '');
+  const smsProvider = read(() => readSmsProvider(env), 'log');
+  const twilio = smsProvider === 'twilio' ? read(() => readTwilioSettings(env), undefined) : undefined;
   const smtpUrl = env.SMTP_URL || undefined;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
-  const redisUrl = readRedisUrl(env);
+  if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps:// and name a host, such as smtp://mail.example.com:587.');
+  const redisUrl = read(() => readRedisUrl(env), undefined);
   const isProduction = env.NODE_ENV === 'production';
+  const secretKey = env.TESSERA_SECRET_KEY || undefined;
+  read(() => checkSecretKey(secretKey, isProduction), undefined);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}.`);
   const hour = 60 * 60 * 1000;
-  return {
+  const config: Config = {
     port,
     host,
     publicUrl,
@@ -103,14 +158,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsProvider,
     twilio,
     redisUrl,
-    secretKey: env.TESSERA_SECRET_KEY || undefined,
+    secretKey,
     isProduction,
-    devMailbox: readDevMailbox(env, host, isProduction),
+    devMailbox: read(() => readDevMailbox(env, host, isProduction), false),
     sessionLifetime: {
-      idleTimeoutInMs: readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365) * hour,
-      absoluteTimeoutInMs: readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650) * 24 * hour,
+      idleTimeoutInMs: read(() => readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365), 1) * hour,
+      absoluteTimeoutInMs: read(() => readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650), 1) * 24 * hour,
     },
-    shutdownTimeoutInMs: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600) * 1000,
-    logLevel: env.LOG_LEVEL || 'info',
+    shutdownTimeoutInMs: read(() => readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600), 10) * 1000,
+    logLevel,
   };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -1,5 +1,6 @@
 // The `tessera` command: serve, migrate, development seed, and the operator commands (M6).
 import { readConfig } from '../config.js';
+import { checkConfiguration, describeConfiguration } from './config-check.js';
 import { isId } from '../core/ids.js';
 import { memberRowView } from '../http/views.js';
 import type { MailLogger } from '../mail/mailer.js';
@@ -14,6 +15,8 @@ const usage = `Usage: tessera <command>
 
 Commands:
   serve            run migrations and serve the API and web interface
+  config check     read the environment as the server does: print the effective settings
+                   (secrets masked), or each mistake, and exit non-zero on any
   migrate          bring the database schema up to date
   migrate:down     undo the most recent migration
   org create --name N --admin-email E --admin-name A [--admin-password-stdin]
@@ -58,9 +61,18 @@ const processIo: CliIo = {
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command] = argv;
   switch (command) {
-    case 'serve':
-      await startServer(readConfig(io.env));
+    case 'serve': {
+      // N6: the same checks as `tessera config check`, with the same messages.
+      const report = await checkConfiguration(io.env);
+      if (!report.config || report.problems.length > 0) {
+        io.stderr(`Tessera cannot start:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}\nRun \`tessera config check\` after fixing the environment.\n`);
+        return 1;
+      }
+      await startServer(report.config);
       return -1; // keeps running
+    }
+    case 'config':
+      return runConfigCommand(argv.slice(1), io);
     case 'migrate':
     case 'migrate:down': {
       const store = openStore(readConfig(io.env).databaseUrl);
@@ -147,6 +159,21 @@ async function withRuntime(io: CliIo, run: (runtime: Awaited<ReturnType<typeof o
   } finally {
     await runtime.close();
   }
+}
+
+async function runConfigCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length !== 1 || argv[0] !== 'check') return usageError(io, `Unknown command: config ${argv.join(' ')}`.trim());
+  const report = await checkConfiguration(io.env);
+  if (report.config) {
+    const rows = describeConfiguration(report.config, io.env);
+    io.stdout(formatTable(['SETTING', 'VALUE'], rows.map(([name, value]) => [name, value])));
+  }
+  if (report.problems.length > 0) {
+    io.stderr(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+    return 1;
+  }
+  io.stdout('The configuration is valid and the database answers.\n');
+  return 0;
 }
 
 async function runOrganizationCommand(argv: string[], io: CliIo): Promise<number> {

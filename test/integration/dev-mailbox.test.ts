@@ -61,8 +61,9 @@ describe('development mailbox configuration', () => {
     expect(readConfig({ HOST: '0.0.0.0', DEV_MAILBOX: '1' }).devMailbox).toBe(true);
     expect(readConfig({ HOST: '127.0.0.1', DEV_MAILBOX: '0' }).devMailbox).toBe(false);
     expect(readConfig({ HOST: '127.0.0.1', SMTP_URL: 'smtp://127.0.0.1:2525' }).devMailbox).toBe(false);
-    expect(readConfig({ HOST: '127.0.0.1', NODE_ENV: 'production', TESSERA_SECRET_KEY: 'x' }).devMailbox).toBe(false);
-    expect(readConfig({ HOST: '0.0.0.0', NODE_ENV: 'production', DEV_MAILBOX: '1' }).devMailbox).toBe(false);
+    const productionKey = Buffer.alloc(32, 7).toString('base64');
+    expect(readConfig({ HOST: '127.0.0.1', NODE_ENV: 'production', TESSERA_SECRET_KEY: productionKey }).devMailbox).toBe(false);
+    expect(readConfig({ HOST: '0.0.0.0', NODE_ENV: 'production', DEV_MAILBOX: '1', TESSERA_SECRET_KEY: productionKey }).devMailbox).toBe(false);
     expect(() => readConfig({ DEV_MAILBOX: 'yes' })).toThrow(ConfigError);
   });
 
