@@ -18,9 +18,10 @@ export interface StartedSession {
 
 /**
  * Issues a fresh session (a new token after every completed sign-in step). `setupOnly`: P5, the
- * session may only set up a second factor until that is done.
+ * session may only set up a second factor until that is done. `secondFactorVerified`: the sign-in's
+ * second step was just completed (A5: counts as a recent second factor).
  */
-export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean } = {}): Promise<StartedSession> {
+export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean; secondFactorVerified?: boolean } = {}): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
   const sessionId = newId(now, context.random);
@@ -35,6 +36,7 @@ export async function startSession(db: Kysely<Database>, context: AppContext, us
     ip: origin.ip,
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
     setupOnly: options.setupOnly ? 1 : 0,
+    secondFactorVerifiedAt: options.secondFactorVerified ? now : null,
   });
   return { sessionId, token };
 }

@@ -22,7 +22,7 @@ export function registerTextMessageRoutes(app: FastifyInstance, context: AppCont
   app.post<{ Body: { phoneNumber: string; country?: string } }>(
     '/api/v1/me/two-factor/sms',
     {
-      config: { access: 'member', recentPassword: true, completes: ['two_factor_setup_required'] },
+      config: { access: 'member', recentPassword: true, recentSecondFactor: true, completes: ['two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Add a phone number: a code is texted to it, and it waits 5 minutes for that code; starting again replaces it (S1, S2).',
