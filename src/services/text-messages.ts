@@ -13,7 +13,7 @@ import { twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templ
 import { findOrganizationById } from '../store/organizations.js';
 import { deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, Organization, SmsCodePurpose, User } from '../store/schema.js';
-import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
+import { deleteSetupOnlySessionsOfUser, endSetupOnly, setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { findOpenChallengeWithMember } from '../store/sign-in-challenges.js';
 import {
   consumeSmsCode,
@@ -176,6 +176,8 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
     const hadNumber = (await findSmsNumber(trx, userId)) !== undefined;
     const isFirstFactor = !hadNumber && !(await hasTotpCredential(trx, userId));
     await saveSmsNumber(trx, userId, { phoneSealed: pending.phoneSealed, phoneHash: pending.phoneHash }, now);
+    // A5: the texted code proves the new factor in this session.
+    await setSecondFactorVerifiedAt(trx, auth.session.id, now);
     let recoveryCodes: string[] | undefined;
     if (isFirstFactor) {
       // P5: setup is done; this session becomes a complete one, other setup-only ones end.

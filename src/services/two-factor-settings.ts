@@ -8,7 +8,7 @@ import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
 import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
-import { deleteSetupOnlySessionsOfUser, endSetupOnly } from '../store/sessions.js';
+import { deleteSetupOnlySessionsOfUser, endSetupOnly, setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
 import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
@@ -73,6 +73,8 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     // opened with the password alone, so they end rather than skip the new second step.
     await endSetupOnly(trx, auth.session.id);
     await deleteSetupOnlySessionsOfUser(trx, auth.user.id, auth.session.id);
+    // A5: the code of the new authenticator proves a second factor in this session.
+    await setSecondFactorVerifiedAt(trx, auth.session.id, now);
     const codes = await issueRecoveryCodes(trx, context, auth.user.id);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: wasEnabled ? 'two_factor.authenticator_replaced' : 'two_factor.enabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { method: 'totp' } });
     return codes;

@@ -19,6 +19,11 @@ export async function setReauthenticatedAt(db: Kysely<Database>, sessionId: stri
   await db.updateTable('sessions').set(confirmed).where('id', '=', sessionId).execute();
 }
 
+/** A5: a code of a factor now on the account was just entered in this session (confirming its setup). */
+export async function setSecondFactorVerifiedAt(db: Kysely<Database>, sessionId: string, nowInMs: number): Promise<void> {
+  await db.updateTable('sessions').set({ secondFactorVerifiedAt: nowInMs }).where('id', '=', sessionId).execute();
+}
+
 export async function deleteSession(db: Kysely<Database>, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
