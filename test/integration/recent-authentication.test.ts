@@ -189,7 +189,6 @@ describe(`A5 recent re-authentication for administrator and second-factor action
     // A wrong password with a right code: refused for the password, and the code is not used up.
     expectProblem(await browser.reauthenticate('not the password', totpCode(t, member.secret)), 401, 'invalid_credentials');
     expect((await browser.reauthenticate(strongPassword, totpCode(t, member.secret))).statusCode).toBe(204);
-    // A right code clears the count, as at sign-in.
     expect((await browser.get('/api/v1/me/two-factor/recovery-codes')).statusCode).toBe(200);
     expect((await browser.patch('/api/v1/organization', { name: 'Renamed' })).statusCode).toBe(200);
   });
