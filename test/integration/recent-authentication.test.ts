@@ -232,7 +232,7 @@ describe(`A5 recent re-authentication for administrator and second-factor action
     expect((await readUser(t, member.userId)).secondFactorFailures).toBe(0);
   });
 
-  it('A5 a phone added as the second factor counts as proved: a member with only a phone is asked for a code after 10 minutes', async () => {
+  it('A5 S2 a phone added as the second factor counts as proved; 10 minutes later a texted code re-authenticates, also while new recovery codes are required (R6)', async () => {
     const member = await signUpMember(t, { email: 'phone-only@second-factor.example' });
     expect((await member.browser.post('/api/v1/me/two-factor/sms', { phoneNumber: '+41 79 765 43 21' })).statusCode).toBe(201);
     const texted = /\b(\d{6,7})\b/.exec(t.texts()[0]!.body)![1]!;
@@ -240,11 +240,16 @@ describe(`A5 recent re-authentication for administrator and second-factor action
     expect((await member.browser.get('/api/v1/me/two-factor/recovery-codes')).statusCode).toBe(200);
     t.clock.advance(reauthenticationWindow);
     expectProblem(await member.browser.post('/api/v1/me/two-factor/totp'), 403, 'second_factor_reauthentication_required');
-    // A texted code confirms it (S2: "Text me a code").
+    // R6: every recovery code used under "deplete"; only a new set (and what leads to it) is open.
+    await t.store.db.updateTable('users').set({ recoveryCodesRegenerationRequired: 1 }).where('id', '=', member.userId).execute();
+    expectProblem(await member.browser.post('/api/v1/me/two-factor/recovery-codes'), 403, 'second_factor_reauthentication_required');
+    // "Text me a code" stays open, and the texted code confirms the re-authentication.
     expect((await member.browser.post('/api/v1/me/two-factor/sms/code')).statusCode).toBe(202);
     const confirmation = /\b(\d{6,7})\b/.exec(t.texts()[0]!.body)![1]!;
     expect((await member.browser.reauthenticate(strongPassword, confirmation)).statusCode).toBe(204);
+    expect((await member.browser.post('/api/v1/me/two-factor/recovery-codes')).statusCode).toBe(200);
     expect((await member.browser.post('/api/v1/me/two-factor/totp')).statusCode).toBe(201);
+    expect((await auditEventsOf(t, member.userId, 'user.reauthenticated')).map((event) => event.details)).toEqual([{ secondFactor: 'sms' }]);
   });
 
 });
