@@ -25,6 +25,8 @@ export const errorCatalogue = {
   internal_error: { status: 500, title: 'Something went wrong on our side.' },
   sms_delivery_failed: { status: 502, title: 'The text message could not be sent. Please try again.' },
   not_ready: { status: 503, title: 'Tessera is not ready to serve yet.' },
+  // A5: replacing or revealing a second factor needs the password and a current code, proved in the last 10 minutes.
+  second_factor_reauthentication_required: { status: 403, title: 'Please confirm your password and enter a current code to continue.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

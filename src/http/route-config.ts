@@ -10,8 +10,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; undeclared routes need a signed-in member. */
     access?: RouteAccess;
-    /** A5: the password must have been confirmed in the last 10 minutes. */
+    /**
+     * A5: the password must have been confirmed in the last 10 minutes. Requests with an API key
+     * (Bearer) are not asked: the key is the credential; HTTP Basic confirms the password each time.
+     */
     recentPassword?: boolean;
+    /**
+     * A5: a member with two-factor authentication must also have proved a second factor in the last
+     * 10 minutes (this session's sign-in second step, or a code given at re-authentication).
+     */
+    recentSecondFactor?: boolean;
     /** Blocking required actions this route helps complete, and so stays open during them. */
     completes?: readonly RequiredActionId[];
     /**

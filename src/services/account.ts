@@ -1,22 +1,46 @@
 // A member's own account: re-authentication (A5), password change, profile, sessions, sign-out.
+import type { Kysely } from 'kysely';
+import type { SecondFactorMethod } from '../core/second-factor.js';
 import { passwordChangedMessage } from '../mail/templates.js';
 import { deleteSession, deleteSessionOfUser, deleteSessionsOfUser, listSessionsOfUser, setReauthenticatedAt } from '../store/sessions.js';
-import type { Session } from '../store/schema.js';
+import type { Database, Session } from '../store/schema.js';
 import { findUserById, updatePasswordHash, updateUserName } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { verifyPasswordGuarded } from './password-check.js';
+import { attemptSecondFactorCode } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
 import { validateNewPassword } from './validation.js';
 
-export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin): Promise<Outcome> {
+/**
+ * A5: confirms the password for the next 10 minutes. With a current code (authenticator, texted or
+ * recovery) of a member who has a second factor, the session also counts as having proved it; a
+ * wrong code is refused like D1's (counted towards the L3 lock) and confirms nothing, the password
+ * included. A member without a second factor has nothing to prove: a code is ignored.
+ */
+export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin, code?: string): Promise<Outcome> {
   const check = await verifyPasswordGuarded(context, auth.user.emailNormalized, auth.user, password, origin);
   if (!check.ok) return check.code === 'invalid_credentials' ? fail('invalid_credentials', { fieldErrors: [{ field: 'password', message: 'The password is not correct.' }] }) : check;
+  const now = nowInMs(context);
+  const audit = (trx: Kysely<Database>, details?: Record<string, unknown>) =>
+    recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.reauthenticated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, ...(details ? { details } : {}) });
+  if (code !== undefined && auth.hasTwoFactor) {
+    return useCurrentCode(context, auth, code, origin, async (trx, method) => {
+      await setReauthenticatedAt(trx, auth.session.id, now, { secondFactor: true });
+      await audit(trx, { secondFactor: method });
+    });
+  }
   await context.db.transaction().execute(async (trx) => {
-    await setReauthenticatedAt(trx, auth.session.id, nowInMs(context));
-    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.reauthenticated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
+    await setReauthenticatedAt(trx, auth.session.id, now);
+    await audit(trx);
   });
   return { ok: true };
+}
+
+/** A current code of the member, checked as everywhere (L3: lock, use and count in one unit), `apply` committed with its use. */
+async function useCurrentCode(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin, apply: (trx: Kysely<Database>, method: SecondFactorMethod) => Promise<void>): Promise<Outcome> {
+  const attempt = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(auth.user.id), apply);
+  return attempt.ok ? { ok: true } : attempt;
 }
 
 export async function changePassword(context: AppContext, auth: Authenticated, currentPassword: string, newPassword: string, origin: RequestOrigin): Promise<Outcome> {

@@ -75,7 +75,7 @@ export async function authenticateApiKey(context: AppContext, key: string, ip: s
   return {
     ok: true,
     auth: {
-      session: { id: found.key.id, tokenHash: '', userId: found.creator.id, createdAt: now, lastSeenAt: now, reauthenticatedAt: null, ip, userAgent: null, setupOnly: 0 },
+      session: { id: found.key.id, tokenHash: '', userId: found.creator.id, createdAt: now, lastSeenAt: now, reauthenticatedAt: null, ip, userAgent: null, setupOnly: 0, secondFactorVerifiedAt: null },
       user: found.creator,
       organization: found.organization,
       hasTwoFactor: found.creator.twoFactorEnabled === 1,

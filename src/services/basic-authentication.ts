@@ -59,7 +59,7 @@ export async function authenticateWithPassword(context: AppContext, credentials:
     auth: {
       // This request's own session: the password was just confirmed (A5); a member who must set up
       // a second factor first gets only the setup, like after the password step (P5).
-      session: { id: '', tokenHash: '', userId: member.id, createdAt: now, lastSeenAt: now, reauthenticatedAt: now, ip: origin.ip, userAgent: origin.userAgent, setupOnly: mustSetUpAtSignIn(setupRequirementOf(member, organization), false, now) ? 1 : 0 },
+      session: { id: '', tokenHash: '', userId: member.id, createdAt: now, lastSeenAt: now, reauthenticatedAt: now, ip: origin.ip, userAgent: origin.userAgent, setupOnly: mustSetUpAtSignIn(setupRequirementOf(member, organization), false, now) ? 1 : 0, secondFactorVerifiedAt: null },
       user: member,
       organization,
       hasTwoFactor: false,

@@ -18,14 +18,15 @@ export interface StartedSession {
 
 /**
  * Issues a fresh session (a new token after every completed sign-in step). `setupOnly`: P5, the
- * session may only set up a second factor until that is done.
+ * session may only set up a second factor until that is done. `secondFactorVerified`: the sign-in's
+ * second step was just completed (A5: counts as a recent second factor).
  */
 export async function startSession(
   db: Kysely<Database>,
   context: AppContext,
   userId: string,
   origin: RequestOrigin,
-  options: { setupOnly?: boolean; reauthenticatedAt?: number | null } = {},
+  options: { setupOnly?: boolean; reauthenticatedAt?: number | null; secondFactorVerified?: boolean } = {},
 ): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
@@ -41,6 +42,7 @@ export async function startSession(
     ip: origin.ip,
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
     setupOnly: options.setupOnly ? 1 : 0,
+    secondFactorVerifiedAt: options.secondFactorVerified ? now : null,
   });
   return { sessionId, token };
 }
@@ -55,7 +57,8 @@ export async function startSession(
 export async function completeSetupSessions(trx: Kysely<Database>, context: AppContext, auth: Authenticated, origin: RequestOrigin): Promise<StartedSession | undefined> {
   await deleteSetupOnlySessionsOfUser(trx, auth.user.id, auth.session.id);
   if (auth.session.setupOnly !== 1 || !(await deleteSessionOfUser(trx, auth.user.id, auth.session.id))) return undefined;
-  return startSession(trx, context, auth.user.id, origin, { reauthenticatedAt: auth.session.reauthenticatedAt });
+  // The setup was just confirmed with a code of the new factor: a second factor proved now (A5).
+  return startSession(trx, context, auth.user.id, origin, { reauthenticatedAt: auth.session.reauthenticatedAt, secondFactorVerified: true });
 }
 
 /** K1: the API key a request was made with; the key acts for the organization. */

@@ -12,6 +12,7 @@ import { twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templ
 import { findOrganizationById } from '../store/organizations.js';
 import { deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, Organization, SmsCodePurpose, User } from '../store/schema.js';
+import { setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { findOpenChallengeWithMember } from '../store/sign-in-challenges.js';
 import {
   consumeSmsCode,
@@ -181,6 +182,8 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
       session = await completeSetupSessions(trx, context, auth, origin);
       recoveryCodes = await issueRecoveryCodes(trx, context, userId);
     }
+    // A5: the texted code proves the new factor in this session (a replacing session is started with it).
+    if (!session) await setSecondFactorVerifiedAt(trx, auth.session.id, now);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_enabled', actor: memberActor(userId), targetUserId: userId, origin, details: { firstFactor: isFirstFactor, replacedNumber: hadNumber } });
     return { recoveryCodes, session };
   });

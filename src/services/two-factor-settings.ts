@@ -8,6 +8,7 @@ import { buildTotpKeyUri, verifyTotp } from '../core/totp.js';
 import { recoveryCodesRegeneratedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { nodeHmac } from '../security/hmac.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
+import { setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
 import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
@@ -70,6 +71,9 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     await saveTotpCredential(trx, auth.user.id, pending.secretSealed, now);
     // P5 A3: setup is done; a setup-only session is replaced by a complete one with a new token.
     const session = await completeSetupSessions(trx, context, auth, origin);
+    // A5: the code of the new authenticator proves a second factor in this session (a replacing
+    // session is started with it).
+    if (!session) await setSecondFactorVerifiedAt(trx, auth.session.id, now);
     const recoveryCodes = await issueRecoveryCodes(trx, context, auth.user.id);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: wasEnabled ? 'two_factor.authenticator_replaced' : 'two_factor.enabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { method: 'totp' } });
     return { recoveryCodes, session };

@@ -57,6 +57,8 @@ export interface SessionTable {
   userAgent: string | null;
   /** P5: 1 while the session may only set up a second factor (a sign-in that must go into setup). */
   setupOnly: Generated<number>;
+  /** A5: when this session last proved a second factor (its sign-in's second step, or a code at re-authentication). */
+  secondFactorVerifiedAt: number | null;
 }
 
 export interface EmailTokenTable {

@@ -13,8 +13,15 @@ export async function touchSession(db: Kysely<Database>, sessionId: string, nowI
   await db.updateTable('sessions').set({ lastSeenAt: nowInMs }).where('id', '=', sessionId).execute();
 }
 
-export async function setReauthenticatedAt(db: Kysely<Database>, sessionId: string, nowInMs: number): Promise<void> {
-  await db.updateTable('sessions').set({ reauthenticatedAt: nowInMs }).where('id', '=', sessionId).execute();
+/** A5: the password was confirmed now; with `secondFactor`, a current code was given with it. */
+export async function setReauthenticatedAt(db: Kysely<Database>, sessionId: string, nowInMs: number, options: { secondFactor?: boolean } = {}): Promise<void> {
+  const confirmed = options.secondFactor ? { reauthenticatedAt: nowInMs, secondFactorVerifiedAt: nowInMs } : { reauthenticatedAt: nowInMs };
+  await db.updateTable('sessions').set(confirmed).where('id', '=', sessionId).execute();
+}
+
+/** A5: a code of a factor now on the account was just entered in this session (confirming its setup). */
+export async function setSecondFactorVerifiedAt(db: Kysely<Database>, sessionId: string, nowInMs: number): Promise<void> {
+  await db.updateTable('sessions').set({ secondFactorVerifiedAt: nowInMs }).where('id', '=', sessionId).execute();
 }
 
 export async function deleteSession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -12,6 +12,7 @@ import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { readMailbox, waitForLink } from './support/mailbox.js';
 import { delay, horizontalOverflowInPixels, openSecuritySettings, readRecoveryCodes, signOut } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { ageSessionConfirmations } from './support/sessions.js';
 
 interface Account {
   organization: string;
@@ -235,6 +236,26 @@ describe('Two-factor authentication in the browser', () => {
     expect(await used.locator('s').count()).toBe(1);
     const unused = list.getByRole('listitem').filter({ hasText: recoveryCodes[1]! });
     expect(await unused.locator('s').count()).toBe(0);
+    await page.getByRole('button', { name: 'Done' }).click();
+  });
+
+  it('A5: a second step over 10 minutes old: showing the codes asks for the password and a current code, then shows them', async () => {
+    const { page } = person;
+    ageSessionConfirmations(server, member.email, 11 * 60_000);
+    await page.getByRole('button', { name: 'Show recovery codes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm your password and a current code' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Password', { exact: true }).fill(member.password);
+    // A wrong code confirms nothing (and counts towards L3): the dialog stays, with the error at the field.
+    await dialog.getByLabel('Current code').fill(authenticator.wrongCode());
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.getByText('That code is not correct.').waitFor();
+    expect(await dialog.getByLabel('Current code').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Current code').fill(await authenticator.nextCode());
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { level: 3, name: 'Your recovery codes' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(8);
     await page.getByRole('button', { name: 'Done' }).click();
   });
 

@@ -33,8 +33,11 @@ describe(`recovery codes on ${testDatabaseKind}`, () => {
     const member = await memberWithTwoFactor(t, { email: 'show@r3.example' });
     const { browser } = member;
     t.clock.advance(10 * minute);
-    expectProblem(await browser.get('/api/v1/me/two-factor/recovery-codes'), 403, 'reauthentication_required');
+    expectProblem(await browser.get('/api/v1/me/two-factor/recovery-codes'), 403, 'second_factor_reauthentication_required');
+    // The password alone does not reveal them: a current code goes with it.
     expect((await browser.reauthenticate()).statusCode).toBe(204);
+    expectProblem(await browser.get('/api/v1/me/two-factor/recovery-codes'), 403, 'second_factor_reauthentication_required');
+    expect((await browser.reauthenticate(undefined, totpCode(t, member.secret))).statusCode).toBe(204);
     const fresh = await listCodes(browser);
     // In the order they were shown when two-factor authentication was turned on.
     expect(fresh.map((c) => c.code)).toEqual(member.recoveryCodes);
@@ -65,8 +68,8 @@ describe(`recovery codes on ${testDatabaseKind}`, () => {
     const member = await memberWithTwoFactor(t, { email: 'regen@r5.example' });
     const { browser } = member;
     t.clock.advance(10 * minute);
-    expectProblem(await browser.post('/api/v1/me/two-factor/recovery-codes'), 403, 'reauthentication_required');
-    expect((await browser.reauthenticate()).statusCode).toBe(204);
+    expectProblem(await browser.post('/api/v1/me/two-factor/recovery-codes'), 403, 'second_factor_reauthentication_required');
+    expect((await browser.reauthenticate(undefined, totpCode(t, member.secret))).statusCode).toBe(204);
     // One old code already used, so the new set must clear "used" too.
     expect((await signInWithCode(t.app, member.email, member.recoveryCodes[0]!)).response.statusCode).toBe(200);
 
@@ -129,8 +132,8 @@ describe(`recovery codes on ${testDatabaseKind}`, () => {
     // What completes it stays open: the status, re-authentication, and a new set.
     expect((await browser.get('/api/v1/me/two-factor')).json()).toMatchObject({ enabled: true, recoveryCodes: { remaining: 0, total: 8 } });
     t.clock.advance(10 * minute);
-    expectProblem(await browser.post('/api/v1/me/two-factor/recovery-codes'), 403, 'reauthentication_required');
-    expect((await browser.reauthenticate()).statusCode).toBe(204);
+    expectProblem(await browser.post('/api/v1/me/two-factor/recovery-codes'), 403, 'second_factor_reauthentication_required');
+    expect((await browser.reauthenticate(undefined, totpCode(t, member.secret))).statusCode).toBe(204);
     const regenerated = await browser.post('/api/v1/me/two-factor/recovery-codes');
     expect(regenerated.statusCode, regenerated.body).toBe(200);
     expect(regenerated.json().codes).toHaveLength(8);

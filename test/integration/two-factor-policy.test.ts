@@ -410,6 +410,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     const deadline = new Date(now + hour).toISOString();
     expect((await requireTwoFactor(admin, deadline)).statusCode).toBe(200);
     t.clock.advance(2 * hour);
+    expect((await admin.browser.reauthenticate()).statusCode).toBe(204);
     const unchanged = await admin.browser.patch('/api/v1/organization', { name: 'Bad Input Co', twoFactor: { requirement: 'required', requiredFrom: deadline } });
     expect(unchanged.statusCode, unchanged.body).toBe(200);
     expect(unchanged.json().twoFactor.requiredFrom).toBe(deadline);

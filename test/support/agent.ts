@@ -65,8 +65,9 @@ export class Browser {
   submitCode(code: unknown) {
     return this.post('/api/v1/auth/two-factor', { code });
   }
-  reauthenticate(password = strongPassword) {
-    return this.post('/api/v1/auth/reauthenticate', { password });
+  /** A5: confirms the password; with `code`, also a current second-factor code. */
+  reauthenticate(password = strongPassword, code?: string) {
+    return this.post('/api/v1/auth/reauthenticate', code === undefined ? { password } : { password, code });
   }
 }
 

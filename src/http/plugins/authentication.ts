@@ -101,6 +101,9 @@ function refusalFor(request: FastifyRequest, context: AppContext): Omit<Failure,
   // P5: sensitive actions wait until an enforced action (a second factor to set up) is done.
   const refusal = config?.sensitive ? findSensitiveRefusal(actions) : undefined;
   if (refusal) return { code: refusal.action };
+  // A5: a stolen session plus a known password must not replace or reveal a second factor; this
+  // refusal asks for both the password and a current code at once.
+  if (config?.recentSecondFactor && auth.hasTwoFactor && !isReauthenticationRecent(auth.session.secondFactorVerifiedAt, now)) return { code: 'second_factor_reauthentication_required' };
   if (config?.recentPassword && !isReauthenticationRecent(auth.session.reauthenticatedAt, now)) return { code: 'reauthentication_required' };
   return undefined;
 }

@@ -61,7 +61,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, context: AppContext):
   app.post<{ Body: { name: string; grants: ApiGrant[]; allowedIps?: string[] } }>(
     '/api/v1/api-keys',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, recentPassword: true },
       schema: {
         tags: ['api-keys'],
         summary: 'K1: create an API key with grants and an optional allow-list of source addresses. The key is in this answer only; store it now.',
@@ -89,7 +89,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, context: AppContext):
   app.delete<{ Params: { id: string } }>(
     '/api/v1/api-keys/:id',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, recentPassword: true },
       schema: { tags: ['api-keys'], summary: 'K1: revoke an API key; it stops working at once.', params: objectSchema({ id: idField }, ['id']), response: { 204: noContent, ...problemResponses(400, 401, 403, 404) } },
     },
     async (request, reply) => {

@@ -123,19 +123,20 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     },
   );
 
-  app.post<{ Body: { password: string } }>(
+  app.post<{ Body: { password: string; code?: string } }>(
     '/api/v1/auth/reauthenticate',
     {
       config: { access: 'member', completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: {
         tags: ['auth'],
-        summary: 'Confirm the password for sensitive actions in the next 10 minutes (A5).',
-        body: objectSchema({ password: passwordField }, ['password']),
+        summary:
+          'Confirm the password for sensitive actions in the next 10 minutes (A5); with `code`, a current code of a member with two-factor authentication also allows replacing or revealing a second factor (a wrong code counts towards the L3 lock and confirms nothing).',
+        body: objectSchema({ password: passwordField, code: secondFactorCodeField }, ['password']),
         response: { 204: noContent, ...problemResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request));
+      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request), request.body.code);
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(204).send();
     },

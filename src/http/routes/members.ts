@@ -67,7 +67,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.patch<{ Params: { id: string }; Body: { role?: Role; twoFactorRequired?: boolean } }>(
     '/api/v1/organization/users/:id',
     {
-      config: { access: 'admin', sensitive: true, grant: 'users:write' },
+      config: { access: 'admin', sensitive: true, recentPassword: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'P4: change a member’s role or whether two-factor authentication is required of them (the member is e-mailed).',
@@ -87,7 +87,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
   app.post<{ Params: { id: string } }>(
     '/api/v1/organization/users/:id/two-factor/reset',
     {
-      config: { access: 'admin', sensitive: true, grant: 'users:write' },
+      config: { access: 'admin', sensitive: true, recentPassword: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'M3: remove every second factor and recovery code of a member; they stay signed in, the requirement is unchanged, and they are e-mailed.',

@@ -40,7 +40,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7 } } }>(
     '/api/v1/organization',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, recentPassword: true },
       schema: {
         tags: ['organization'],
         summary: 'Change the organization’s name, brand (the issuer shown in authenticator apps) or two-factor policy (P1, P3, P6, R6).',
@@ -141,7 +141,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.post<{ Body: { email: string; name: string; role: Role; twoFactorRequired?: boolean } }>(
     '/api/v1/organization/users',
     {
-      config: { access: 'admin', sensitive: true, grant: 'users:write' },
+      config: { access: 'admin', sensitive: true, recentPassword: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
         summary: 'Invite a teammate by e-mail with a role (A6).',
@@ -172,7 +172,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
   app.delete<{ Params: { id: string } }>(
     '/api/v1/organization/invitations/:id',
     {
-      config: { access: 'admin', sensitive: true },
+      config: { access: 'admin', sensitive: true, recentPassword: true },
       schema: { tags: ['organization'], summary: 'Revoke an invitation; its link stops working.', params: objectSchema({ id: idField }, ['id']), response: { 204: noContent, ...problemResponses(400, 401, 403, 404) } },
     },
     async (request, reply) => {

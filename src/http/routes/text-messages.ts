@@ -22,7 +22,7 @@ export function registerTextMessageRoutes(app: FastifyInstance, context: AppCont
   app.post<{ Body: { phoneNumber: string; country?: string } }>(
     '/api/v1/me/two-factor/sms',
     {
-      config: { access: 'member', recentPassword: true, completes: ['two_factor_setup_required'] },
+      config: { access: 'member', recentPassword: true, recentSecondFactor: true, completes: ['two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Add a phone number: a code is texted to it, and it waits 5 minutes for that code; starting again replaces it (S1, S2).',
@@ -78,7 +78,8 @@ export function registerTextMessageRoutes(app: FastifyInstance, context: AppCont
   app.post(
     '/api/v1/me/two-factor/sms/code',
     {
-      config: { access: 'member' },
+      // A5: a member who must generate new recovery codes (R6) may need a texted code to re-authenticate for it.
+      config: { access: 'member', completes: ['recovery_codes_regeneration_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Text a code to the member’s number, to confirm a change such as removing it (S2; 60 s between texts, 10 a day).',

@@ -45,7 +45,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.post(
     '/api/v1/me/two-factor/totp',
     {
-      config: { access: 'member', recentPassword: true, completes: ['two_factor_setup_required'] },
+      config: { access: 'member', recentPassword: true, recentSecondFactor: true, completes: ['two_factor_setup_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Start setting up an authenticator app; open for 10 minutes, replacing a pending setup (T1–T3).',
@@ -93,7 +93,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.get(
     '/api/v1/me/two-factor/recovery-codes',
     {
-      config: { access: 'member', recentPassword: true },
+      config: { access: 'member', recentPassword: true, recentSecondFactor: true },
       schema: {
         tags: ['two-factor'],
         summary: 'The recovery codes, used ones with their date of use (R3).',
@@ -113,7 +113,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
   app.post(
     '/api/v1/me/two-factor/recovery-codes',
     {
-      config: { access: 'member', recentPassword: true, completes: ['recovery_codes_regeneration_required'] },
+      config: { access: 'member', recentPassword: true, recentSecondFactor: true, completes: ['recovery_codes_regeneration_required'] },
       schema: {
         tags: ['two-factor'],
         summary: 'Replace every recovery code with a new set (R5, R6).',

@@ -45,4 +45,5 @@ export const signOut = () => api.post('/api/v1/auth/logout');
 
 export const resendVerificationEmail = () => api.post('/api/v1/auth/verify-email/resend');
 
-export const reauthenticate = (password: string) => api.post('/api/v1/auth/reauthenticate', { password });
+/** A5: confirms the password; with `code` (a current second-factor code), also allows replacing or revealing a second factor. */
+export const reauthenticate = (password: string, code?: string) => api.post('/api/v1/auth/reauthenticate', code === undefined ? { password } : { password, code });
