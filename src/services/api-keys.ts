@@ -114,8 +114,9 @@ export async function revokeApiKeysOfCreator(
 
 /**
  * A request's `Authorization: Bearer` key: unknown or revoked → unauthenticated; a source address
- * outside the key's allow-list → forbidden. The principal acts for the key's organization, with
- * the key's creator as the acting user (recorded in audit details) and no session of its own.
+ * outside the key's allow-list → forbidden; a creator whose address is not verified →
+ * email_not_verified. The principal acts for the key's organization with its creator's current
+ * role (audited as an 'api_key' actor: the creator, and the key in the details) and no session.
  */
 export async function authenticateApiKey(context: AppContext, key: string, ip: string | null): Promise<Outcome<{ auth: Authenticated & { apiKey: NonNullable<Authenticated['apiKey']> } }>> {
   if (!keyShape.test(key)) return fail('unauthenticated', { detail: 'This API key is not valid.' });
