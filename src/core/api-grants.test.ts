@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGrantDescriptions, apiGrants, hasGrant, isApiGrant } from './api-grants.js';
+import { apiGrantDescriptions, apiGrants, findIncompleteGrant, hasGrant, isApiGrant } from './api-grants.js';
 
 describe('K1 API grants', () => {
   it('knows exactly the catalogue, each with a description', () => {
-    expect([...apiGrants]).toEqual(['users:read', 'users:write', 'audit:read', 'organization:read']);
+    expect([...apiGrants]).toEqual(['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read']);
     for (const grant of apiGrants) expect(apiGrantDescriptions[grant].length).toBeGreaterThan(0);
   });
 
@@ -19,5 +19,13 @@ describe('K1 API grants', () => {
     expect(hasGrant([], 'audit:read')).toBe(false);
     // A route without a grant is never open to keys, whatever they carry.
     expect(hasGrant([...apiGrants], undefined)).toBe(false);
+  });
+
+  it('issue 10 item 3: users:roles (role changes, administrator invitations) only beside users:write', () => {
+    expect(findIncompleteGrant(['users:roles'])).toEqual({ grant: 'users:roles', requires: 'users:write' });
+    expect(findIncompleteGrant(['users:read', 'users:roles'])).toEqual({ grant: 'users:roles', requires: 'users:write' });
+    expect(findIncompleteGrant(['users:write', 'users:roles'])).toBeUndefined();
+    expect(findIncompleteGrant(['users:write'])).toBeUndefined();
+    expect(findIncompleteGrant([])).toBeUndefined();
   });
 });

@@ -17,6 +17,11 @@ export const throttleRules = {
   loginPerAddress: { name: 'login:address', limit: 300, windowInMs: 15 * minute },
   passwordResetPerAccount: { name: 'reset:account', limit: 10, windowInMs: 60 * minute },
   passwordResetPerAddress: { name: 'reset:address', limit: 300, windowInMs: 15 * minute },
+  // Sign-up may say an address is taken (SPEC, Security floor), so it is an enumeration oracle
+  // and a way to mass-claim others' addresses: every attempt counts, per client address. Creating
+  // an organization is rare (once per company, a few retries for typos), so 10 an hour leaves room
+  // for a team behind one address while an enumeration gets at most 240 answers a day per address.
+  signUpPerAddress: { name: 'signup:address', limit: 10, windowInMs: 60 * minute },
 } satisfies Record<string, ThrottleRule>;
 
 export interface ThrottleCounter {

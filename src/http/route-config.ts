@@ -29,7 +29,8 @@ declare module 'fastify' {
     sensitive?: boolean;
     /**
      * K1: the grant an API key (`Authorization: Bearer`) needs to call this route. Routes without
-     * one refuse every key; with a key, the grant stands in for `access` (a key has no role).
+     * one refuse every key; with a key, `access` still applies to the key's creator (a key acts
+     * with its creator's current rights: an `admin` route needs a creator who is an administrator).
      */
     grant?: ApiGrant;
   }

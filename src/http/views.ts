@@ -158,7 +158,16 @@ export const auditEventSchema = {
   properties: {
     id: idField,
     type: { type: 'string' },
-    actor: { type: 'object', properties: { type: { type: 'string' }, userId: { type: ['string', 'null'] } }, required: ['type', 'userId'] },
+    actor: {
+      type: 'object',
+      description: 'Who acted: `member` (userId), `api_key` (userId: the key’s creator, with `apiKey`), `operator`, `system` or `anonymous`.',
+      properties: {
+        type: { type: 'string', enum: ['member', 'api_key', 'operator', 'system', 'anonymous'] },
+        userId: { type: ['string', 'null'] },
+        apiKey: { type: 'object', description: 'With actor type `api_key`: the key used (K1).', properties: { id: { type: 'string' }, name: { type: ['string', 'null'] } }, required: ['id', 'name'] },
+      },
+      required: ['type', 'userId'],
+    },
     userId: { type: ['string', 'null'], description: 'The member the event is about.' },
     ip: { type: ['string', 'null'] },
     createdAt: timeField,
@@ -168,13 +177,19 @@ export const auditEventSchema = {
 } as const;
 
 export function auditEventView(event: AuditEvent) {
+  const details = JSON.parse(event.details) as Record<string, unknown>;
   return {
     id: event.id,
     type: event.type,
-    actor: { type: event.actorType, userId: event.actorUserId },
+    actor: { type: event.actorType, userId: event.actorUserId, ...(event.actorType === 'api_key' ? { apiKey: apiKeyOfDetails(details) } : {}) },
     userId: event.targetUserId,
     ip: event.ip,
     createdAt: iso(event.createdAt),
-    details: JSON.parse(event.details) as Record<string, unknown>,
+    details,
   };
+}
+
+/** K1: the key an 'api_key' actor used, from the details every such event carries. */
+function apiKeyOfDetails(details: Record<string, unknown>): { id: string; name: string | null } {
+  return { id: String(details.apiKeyId ?? ''), name: typeof details.apiKeyName === 'string' ? details.apiKeyName : null };
 }

@@ -52,8 +52,8 @@ export type AuditEventType = (typeof auditEventTypes)[number];
 export interface AuditEntry {
   organizationId: string | null;
   type: AuditEventType;
-  /** `apiKey`: the change was made with this API key (K1); it lands in the event's details. */
-  actor: { type: ActorType; userId: string | null; apiKey?: { id: string; actingUserId: string } };
+  /** `apiKey`: the change was made with this API key (K1); its id and name land in the event's details. */
+  actor: { type: ActorType; userId: string | null; apiKey?: { id: string; name: string } };
   targetUserId: string | null;
   origin: RequestOrigin | null;
   details?: Record<string, unknown>;
@@ -75,7 +75,7 @@ export async function recordAudit(db: Kysely<Database>, context: AppContext, ent
     targetUserId: entry.targetUserId,
     ip: entry.origin?.ip ?? null,
     createdAt,
-    details: entry.actor.apiKey === undefined ? (entry.details ?? {}) : { ...entry.details, apiKeyId: entry.actor.apiKey.id, actingUserId: entry.actor.apiKey.actingUserId },
+    details: entry.actor.apiKey === undefined ? (entry.details ?? {}) : { ...entry.details, apiKeyId: entry.actor.apiKey.id, apiKeyName: entry.actor.apiKey.name },
   });
 }
 
@@ -84,12 +84,12 @@ export function memberActor(userId: string): AuditEntry['actor'] {
 }
 
 /**
- * Who acts in a request: the member, or for an API key (K1) the organization itself — audited as
- * 'system' (the actor types the audit table allows) with the key's id in the details, and the
- * key's creator as `actingUserId` there.
+ * Who acts in a request: the member, or an API key (K1) — actor type 'api_key' with the key's
+ * creator as the acting user (the key acts with the creator's current rights) and the key's id
+ * and name in the details.
  */
 export function actorOf(auth: Authenticated): AuditEntry['actor'] {
-  return auth.apiKey ? { type: 'system', userId: null, apiKey: { id: auth.apiKey.id, actingUserId: auth.user.id } } : memberActor(auth.user.id);
+  return auth.apiKey ? { type: 'api_key', userId: auth.user.id, apiKey: { id: auth.apiKey.id, name: auth.apiKey.name } } : memberActor(auth.user.id);
 }
 
 /** M6: someone with shell access to the server, acting through the `tessera` command. */

@@ -11,6 +11,7 @@ import { deleteOpenInvitation, deleteOpenInvitationsForEmail, findOpenInvitation
 import { findOrganizationById } from '../store/organizations.js';
 import type { Invitation, Organization } from '../store/schema.js';
 import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
+import { refuseUnverifiedEmail, refuseWithoutGrant } from './api-keys.js';
 import { actorOf, memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { setupRequirementOf, startSession, type Authenticated, type StartedSession } from './sessions.js';
@@ -27,6 +28,10 @@ export interface InvitationInput {
 }
 
 export async function inviteMember(context: AppContext, admin: Authenticated, input: InvitationInput, origin: RequestOrigin): Promise<Outcome<{ invitation: Invitation }>> {
+  // Issue 10: no invitations from an unverified address (item 5); an administrator's invitation
+  // is admin-equivalent, so an API key needs `users:roles` for it (item 3).
+  const refusal = refuseUnverifiedEmail(admin, 'invite teammates') ?? (input.role === 'admin' ? refuseWithoutGrant(admin, 'users:roles', 'inviting administrators') : undefined);
+  if (refusal) return refusal;
   const emailNormalized = normaliseEmail(input.email);
   if (await isEmailRegistered(context.db, emailNormalized)) return emailTaken;
   const now = nowInMs(context);

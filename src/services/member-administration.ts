@@ -14,6 +14,8 @@ import type { AuditEvent, Organization } from '../store/schema.js';
 import { deleteSmsFactor, findSmsNumber } from '../store/text-messages.js';
 import { deleteTotpFactors, findTotpConfirmedAt } from '../store/totp.js';
 import type { UserWithFactors } from '../store/user-directory.js';
+import { isApiKeyActive } from '../store/api-keys.js';
+import { refuseWithoutGrant, revokeApiKeysOfCreator } from './api-keys.js';
 import { actorOf, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
@@ -68,8 +70,13 @@ export async function readMemberDetail(context: AppContext, admin: Authenticated
 export async function resetMemberTwoFactor(context: AppContext, scope: AdministrationScope, memberId: string): Promise<Outcome<{ member: UserWithFactors; changed: boolean }>> {
   // D1 asks a member for a current code to turn their own off; the administrators' reset must not
   // be a way around it (a stolen administrator session would otherwise shed its second factor).
-  if (scope.actor.type === 'member' && scope.actor.userId === memberId) {
-    return fail('forbidden', { detail: 'You cannot reset your own two-factor authentication here: turn it off in your security settings with a current code, or ask another administrator.' });
+  // An API key acts with its creator's rights, so a key may not reset its creator's own either.
+  if ((scope.actor.type === 'member' || scope.actor.type === 'api_key') && scope.actor.userId === memberId) {
+    const detail =
+      scope.actor.type === 'api_key'
+        ? 'An API key cannot reset the two-factor authentication of the member who created it: ask another administrator.'
+        : 'You cannot reset your own two-factor authentication here: turn it off in your security settings with a current code, or ask another administrator.';
+    return fail('forbidden', { detail });
   }
   const outcome = await context.db.transaction().execute(async (trx) => {
     const member = await findMemberInOrganization(trx, scope.organizationId, memberId);
@@ -121,6 +128,9 @@ class RefusedChange extends Error {
 export async function changeMember(context: AppContext, admin: Authenticated, memberId: string, changes: MemberChanges, origin: RequestOrigin): Promise<Outcome<{ member: UserWithFactors }>> {
   const organizationId = admin.organization.id;
   const actor = actorOf(admin);
+  // Issue 10 item 3: a role change is admin-equivalent; `users:write` alone does not open it.
+  const keyRefusal = changes.role === undefined ? undefined : refuseWithoutGrant(admin, 'users:roles', 'changing roles');
+  if (keyRefusal) return keyRefusal;
   let result: { member: UserWithFactors; requirementChanged: boolean; organization: Organization | undefined } | undefined;
   try {
     result = await context.db.transaction().execute(async (trx) => {
@@ -130,15 +140,19 @@ export async function changeMember(context: AppContext, admin: Authenticated, me
       if (!before) return undefined;
       let requirementChanged = false;
       if (changes.role !== undefined && changes.role !== before.role) {
-        // Someone may have demoted the caller meanwhile; the session was read before the lock.
-        // An API key (K1) acts for the organization: its grant, checked by the guard, suffices.
-        const caller = admin.apiKey ? undefined : await findMemberInOrganization(trx, organizationId, admin.user.id);
-        if (!admin.apiKey && caller?.role !== 'admin') throw new RefusedChange(fail('forbidden', { detail: 'Only administrators can do this.' }));
+        // Someone may have demoted the caller meanwhile; the session (or key) was read before the
+        // lock. An API key acts with its creator's current rights: the creator must still be an
+        // administrator, and the key still in force (a demotion revokes it under this same lock).
+        const caller = await findMemberInOrganization(trx, organizationId, admin.user.id);
+        if (caller?.role !== 'admin') throw new RefusedChange(fail('forbidden', { detail: 'Only administrators can do this.' }));
+        if (admin.apiKey && !(await isApiKeyActive(trx, admin.apiKey.id))) throw new RefusedChange(fail('unauthenticated', { detail: 'This API key is not valid.' }));
         if (before.role === 'admin' && (await countAdministrators(trx, organizationId)) <= 1) {
           throw new RefusedChange(fail('last_administrator', { detail: 'This is the only administrator. Make someone else an administrator first.' }));
         }
         await updateMemberRole(trx, before.id, changes.role);
         await recordAudit(trx, context, { organizationId, type: 'user.role_changed', actor, targetUserId: before.id, origin, details: { from: before.role, to: changes.role } });
+        // Issue 10 item 2: keys act with their creator's rights; a demoted administrator's keys go.
+        if (before.role === 'admin') await revokeApiKeysOfCreator(trx, context, { organizationId, creatorId: before.id, reason: 'creator_demoted', actor, origin });
       }
       const wasRequired = before.twoFactorRequired === 1;
       if (changes.twoFactorRequired !== undefined && changes.twoFactorRequired !== wasRequired) {

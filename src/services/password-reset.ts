@@ -1,13 +1,18 @@
 // A4: password reset by a single-use e-mailed link valid for one hour. It never touches the
-// second factor; it ends every session, since whoever had the old password may hold one.
+// second factor; it ends every session, since whoever had the old password may hold one. For the
+// same reason (issue 10 item 5, pre-account hijacking: someone who signed up first with another
+// person's address) it revokes the member's API keys and withdraws the invitations they sent,
+// each audited in the same transaction.
 import { normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
 import { throttleRules, type ThrottleRule } from '../core/throttle-policy.js';
 import { passwordChangedMessage, passwordResetMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { consumeEmailToken, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
+import { deleteOpenInvitationsSentBy } from '../store/invitations.js';
 import { deleteSessionsOfUser } from '../store/sessions.js';
 import { findUserByEmail, findUserById, markEmailVerified, updatePasswordHash } from '../store/users.js';
+import { revokeApiKeysOfCreator } from './api-keys.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { checkThrottles, countThrottleHits } from './password-check.js';
@@ -50,7 +55,12 @@ export async function confirmPasswordReset(context: AppContext, token: string, p
     await deleteSessionsOfUser(trx, found.id);
     // Following the link proved control of the mailbox.
     await markEmailVerified(trx, found.id, now);
-    await recordAudit(trx, context, { organizationId: found.organizationId, type: 'user.password_reset', actor: memberActor(found.id), targetUserId: found.id, origin });
+    const actor = memberActor(found.id);
+    await recordAudit(trx, context, { organizationId: found.organizationId, type: 'user.password_reset', actor, targetUserId: found.id, origin });
+    await revokeApiKeysOfCreator(trx, context, { organizationId: found.organizationId, creatorId: found.id, reason: 'creator_password_reset', actor, origin });
+    for (const invitation of await deleteOpenInvitationsSentBy(trx, found.id)) {
+      await recordAudit(trx, context, { organizationId: invitation.organizationId, type: 'invitation.revoked', actor, targetUserId: null, origin, details: { invitationId: invitation.id, email: invitation.email, reason: 'inviter_password_reset' } });
+    }
     return found;
   });
   if (!user) return fail('invalid_token');

@@ -2,15 +2,16 @@
 // verification e-mail on its way.
 import { normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
+import { decideThrottle, throttleKey, throttleRules } from '../core/throttle-policy.js';
 import { verifyEmailMessage } from '../mail/templates.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { insertOrganization } from '../store/organizations.js';
 import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
-import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { issueVerificationLink } from './email-verification.js';
 import { startSession, type StartedSession } from './sessions.js';
-import { validateNewPassword } from './validation.js';
+import { validateEmail, validateNewPassword } from './validation.js';
 
 export interface SignUpInput {
   organization: string;
@@ -20,8 +21,10 @@ export interface SignUpInput {
 }
 
 export async function signUp(context: AppContext, input: SignUpInput, origin: RequestOrigin): Promise<Outcome<{ session: StartedSession }>> {
-  const passwordProblem = validateNewPassword(input.password);
-  if (passwordProblem) return passwordProblem;
+  const throttled = await claimSignUpAttempt(context, origin);
+  if (throttled) return throttled;
+  const problem = validateEmail(input.email) ?? validateNewPassword(input.password);
+  if (problem) return problem;
   const emailNormalized = normaliseEmail(input.email);
   if (await isEmailRegistered(context.db, emailNormalized)) return fail('email_taken', { fieldErrors: [{ field: 'email', message: 'An account with this e-mail address already exists.' }] });
 
@@ -69,4 +72,20 @@ export async function signUp(context: AppContext, input: SignUpInput, origin: Re
     if (isUniqueViolation(error)) return fail('email_taken', { fieldErrors: [{ field: 'email', message: 'An account with this e-mail address already exists.' }] });
     throw error;
   }
+}
+
+/**
+ * Issue 10 item 5 (Security floor: "sign-up may say an address is taken, but only at a throttled
+ * pace per client address"): every attempt claims its place first, atomically (one conditional
+ * write, shared by every instance), before the address is looked up or the password hashed.
+ */
+async function claimSignUpAttempt(context: AppContext, origin: RequestOrigin): Promise<Failure | undefined> {
+  if (!origin.ip) return undefined;
+  const rule = throttleRules.signUpPerAddress;
+  const key = throttleKey(rule, origin.ip);
+  const now = nowInMs(context);
+  const counters = context.throttles.on(context.db);
+  if (await counters.claim([{ key, rule }], now)) return undefined;
+  const decision = decideThrottle(await counters.read(key), rule, now);
+  return fail('rate_limited', { detail: 'Too many sign-ups from your network. Please wait and try again.', retryAfterInMs: decision.ok ? 1000 : decision.retryAfterInMs });
 }

@@ -80,6 +80,20 @@ export async function revokeApiKeyRow(db: Kysely<Database>, organizationId: stri
   return row ? toApiKey(row) : undefined;
 }
 
+/**
+ * Revokes every key a member created that is not revoked yet (their rights changed: issue 10
+ * item 2); one conditional UPDATE, so a key is revoked, and reported, once.
+ */
+export async function revokeApiKeysCreatedBy(db: Kysely<Database>, userId: string, nowInMs: number): Promise<ApiKey[]> {
+  const rows = await db.updateTable('apiKeys').set({ revokedAt: nowInMs }).where('createdByUserId', '=', userId).where('revokedAt', 'is', null).returning(['id', 'organizationId', 'name', 'keyPrefix', 'grants', 'allowedIps', 'createdByUserId', 'createdAt', 'lastUsedAt', 'lastUsedIp', 'revokedAt']).execute();
+  return rows.map(toApiKey).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Whether a key is still in force (read inside a transaction that must not act for a revoked key). */
+export async function isApiKeyActive(db: Kysely<Database>, keyId: string): Promise<boolean> {
+  return (await db.selectFrom('apiKeys').select('id').where('id', '=', keyId).where('revokedAt', 'is', null).executeTakeFirst()) !== undefined;
+}
+
 export interface ApiKeyRecord {
   key: ApiKey;
   creator: User;

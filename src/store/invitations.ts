@@ -56,3 +56,9 @@ export async function deleteOpenInvitation(db: Kysely<Database>, organizationId:
     .executeTakeFirst();
   return row;
 }
+
+/** Issue 10 item 5: withdraws every invitation a member sent that is not accepted yet (expired ones too). */
+export async function deleteOpenInvitationsSentBy(db: Kysely<Database>, userId: string): Promise<Invitation[]> {
+  const rows = await db.deleteFrom('invitations').where('invitedByUserId', '=', userId).where('acceptedAt', 'is', null).returningAll().execute();
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+}

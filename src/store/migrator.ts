@@ -7,6 +7,7 @@ import * as twoFactorPolicy from './migrations/2026_11_23_0004_two_factor_policy
 import * as textMessages from './migrations/2026_11_23_0005_text_messages.js';
 import * as apiKeys from './migrations/2026_11_23_0006_api_keys.js';
 import * as usersSearch from './migrations/2026_11_23_0007_users_search.js';
+import * as apiKeyActor from './migrations/2026_11_29_0009_api_key_actor.js';
 import * as secondFactorVerifiedAt from './migrations/2026_11_29_0010_second_factor_verified_at.js';
 import type { Database } from './schema.js';
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0005_text_messages': textMessages,
   '2026_11_23_0006_api_keys': apiKeys,
   '2026_11_23_0007_users_search': usersSearch,
+  '2026_11_29_0009_api_key_actor': apiKeyActor,
   '2026_11_29_0010_second_factor_verified_at': secondFactorVerifiedAt,
 };
 
@@ -40,6 +42,11 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
   const known = await createMigrator(db).getMigrations();
   return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+/** Undoes every migration after `name` (tests of one migration's `down`). */
+export async function migrateDownTo(db: Kysely<Database>, name: string): Promise<string[]> {
+  return unwrap(await createMigrator(db).migrateTo(name));
 }
 
 export async function migrateDown(db: Kysely<Database>): Promise<string[]> {

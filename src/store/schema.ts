@@ -7,7 +7,8 @@ import type { Role } from '../core/roles.js';
 export type TwoFactorRequirement = 'optional' | 'required';
 export type RecoveryCodePolicy = 'deplete' | 'replace';
 export type EmailTokenPurpose = 'verify_email' | 'password_reset';
-export type ActorType = 'member' | 'operator' | 'system' | 'anonymous';
+/** 'api_key': a request made with an API key (K1); `actorUserId` is the key's creator. */
+export type ActorType = 'member' | 'operator' | 'system' | 'anonymous' | 'api_key';
 export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms';
 
 export interface OrganizationTable {

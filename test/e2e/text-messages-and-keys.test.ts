@@ -94,6 +94,10 @@ describe('Text messages and API keys in the browser', () => {
   it('A1, K2: signs up and verifies the address; before two-factor authentication the password works over HTTP Basic', async () => {
     const { page } = person;
     await signUp(page, member);
+    // Issue 10 item 5: no API keys before the address is verified; the page says why.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByText('Verify your e-mail address before you create API keys.', { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create API key' }).isDisabled()).toBe(true);
     await page.goto(await waitForLink(server.baseUrl, member.email, '/verify-email'));
     await page.getByRole('heading', { level: 1, name: 'E-mail address verified' }).waitFor();
 
@@ -247,7 +251,7 @@ describe('Text messages and API keys in the browser', () => {
     await page.getByText('8 of 8 left', { exact: true }).waitFor();
   });
 
-  it('K1: creates an API key with users:read, uses it from a program, and revokes it', async () => {
+  it('K1: creates an API key with users:read and users:write, uses it from a program (audited as the key), and revokes it', async () => {
     const { page } = person;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
@@ -262,7 +266,15 @@ describe('Text messages and API keys in the browser', () => {
     await dialog.getByText('Choose at least one kind of access.').waitFor();
 
     await dialog.getByLabel('Name').fill('Directory sync');
+    // Issue 10 item 3: role changes are a grant of their own, described, and bring "Manage users" along.
+    const roles = dialog.getByLabel('Change roles (users:roles)');
+    await dialog.getByText('Change members’ roles and invite administrators', { exact: false }).waitFor();
+    await roles.check();
+    expect(await dialog.getByLabel('Manage users (users:write)').isChecked()).toBe(true);
+    await dialog.getByLabel('Manage users (users:write)').uncheck();
+    expect(await roles.isChecked()).toBe(false);
     await dialog.getByLabel('Read users (users:read)').check();
+    await dialog.getByLabel('Manage users (users:write)').check();
     const allowedIps = dialog.getByLabel('Allowed addresses (optional)');
     await allowedIps.fill('127.0.0.1/33');
     await dialog.getByRole('button', { name: 'Create key' }).click();
@@ -296,6 +308,17 @@ describe('Text messages and API keys in the browser', () => {
     expect(JSON.stringify(withKey.body.users)).toContain(member.email);
     const audit = await fetch(`${server.baseUrl}/api/v1/organization/audit-events`, { headers: { Authorization: `Bearer ${apiKey}` } });
     expect(audit.status).toBe(403);
+    // Issue 10 item 2: what the key does is audited as the key, acting for its creator.
+    const invited = await fetch(`${server.baseUrl}/api/v1/organization/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: `hire.${run}@umbrella.test`, name: 'New Hire', role: 'member' }),
+    });
+    expect(invited.status).toBe(201);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'Invitation sent' }).getByText(`API key ‘Directory sync’ (created by ${member.name})`).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
 
     // K1: last use is recorded.
     await page.reload();

@@ -132,7 +132,7 @@ describe(`API keys and Basic authentication (K1, K2) on ${testDatabaseKind}`, ()
       expectProblem(await withKey(reader.key, method, url, { body }), 403, 'forbidden', `${method} ${url}`);
     }
 
-    const all = await createKey(ada, { name: 'Everything', grants: ['users:read', 'users:write', 'audit:read', 'organization:read'] });
+    const all = await createKey(ada, { name: 'Everything', grants: ['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read'] });
     const organization = await withKey(all.key, 'GET', '/api/v1/organization');
     expect(organization.statusCode, organization.body).toBe(200);
     expect(organization.json().name).toBe('Acme');
@@ -142,7 +142,8 @@ describe(`API keys and Basic authentication (K1, K2) on ${testDatabaseKind}`, ()
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toMatch(/application\/x-ndjson/);
 
-    // users:write — invite, change a member, reset their second factor; audited as the key.
+    // users:write (with users:roles for the role) — invite, change a member, reset their second
+    // factor; audited as the key, acting for its creator.
     const invited = await withKey(all.key, 'POST', '/api/v1/organization/users', { body: { email: 'kim@acme.example', name: 'Kim Key', role: 'member' } });
     expect(invited.statusCode, invited.body).toBe(201);
     const changed = await withKey(all.key, 'PATCH', `/api/v1/organization/users/${max.userId}`, { body: { role: 'admin' } });
@@ -151,16 +152,16 @@ describe(`API keys and Basic authentication (K1, K2) on ${testDatabaseKind}`, ()
     expect((await withKey(all.key, 'PATCH', `/api/v1/organization/users/${max.userId}`, { body: { role: 'member' } })).statusCode).toBe(200);
     expect((await withKey(all.key, 'POST', `/api/v1/organization/users/${max.userId}/two-factor/reset`)).statusCode).toBe(204);
     const roleEvents = await t.store.db.selectFrom('auditEvents').selectAll().where('type', '=', 'user.role_changed').where('targetUserId', '=', max.userId).execute();
-    expect(roleEvents.every((e) => e.actorType === 'system' && e.actorUserId === null)).toBe(true);
+    expect(roleEvents.every((e) => e.actorType === 'api_key' && e.actorUserId === ada.userId)).toBe(true);
     expect(roleEvents.map((e) => JSON.parse(e.details))).toEqual(
       expect.arrayContaining([
-        { from: 'member', to: 'admin', apiKeyId: all.id, actingUserId: ada.userId },
-        { from: 'admin', to: 'member', apiKeyId: all.id, actingUserId: ada.userId },
+        { from: 'member', to: 'admin', apiKeyId: all.id, apiKeyName: 'Everything' },
+        { from: 'admin', to: 'member', apiKeyId: all.id, apiKeyName: 'Everything' },
       ]),
     );
     const invitationEvent = await t.store.db.selectFrom('auditEvents').selectAll().where('type', '=', 'invitation.created').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(invitationEvent.actorType).toBe('system');
-    expect(JSON.parse(invitationEvent.details)).toMatchObject({ apiKeyId: all.id, actingUserId: ada.userId });
+    expect(invitationEvent).toMatchObject({ actorType: 'api_key', actorUserId: ada.userId });
+    expect(JSON.parse(invitationEvent.details)).toMatchObject({ apiKeyId: all.id, apiKeyName: 'Everything' });
   });
 
   it('K1 unknown, malformed or revoked keys answer 401 — a revoked key at once', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, signUp, strongPassword, tokenFromLink } from '../support/agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
+import { verifyAddress } from '../support/two-factor.js';
 
 const acceptLink = 'http://tessera.test/accept-invitation';
 const day = 24 * 60 * 60 * 1000;
@@ -16,6 +17,7 @@ describe(`invitations (A6) on ${testDatabaseKind}`, () => {
   beforeAll(async () => {
     t = await createTestApp();
     const admin = await signUp(t.app, { organization: 'Acme', name: 'Ada Admin', email: 'ada@acme.example' });
+    await verifyAddress(t, 'ada@acme.example');
     organizationId = (await admin.get('/api/v1/organization')).json().id;
   });
   afterAll(async () => {
@@ -289,6 +291,7 @@ describe(`invitations (A6) on ${testDatabaseKind}`, () => {
   it('A6 tenant isolation: an administrator sees and touches only their own organization', async () => {
     const adminA = await signIn('ada@acme.example');
     const adminB = await signUp(t.app, { organization: 'Globex', name: 'Bea Boss', email: 'bea@globex.example' });
+    await verifyAddress(t, 'bea@globex.example');
     const beaId = (await adminB.get('/api/v1/session')).json().user.id as string;
     const invitationB = (await adminB.post('/api/v1/organization/users', { email: 'zed@globex.example', name: 'Zed', role: 'member' })).json().invitation;
     await adminB.post('/api/v1/organization/users', { email: 'yan@globex.example', name: 'Yan Acme-Fan', role: 'member' });

@@ -65,9 +65,12 @@ async function authenticateHeader(request: FastifyRequest, context: AppContext, 
   if (bearer) {
     const found = await authenticateApiKey(context, bearer[1]!, origin.ip);
     if (!found.ok) return found;
-    // Least privilege: only routes declaring a grant the key holds; the grant stands in for the
-    // route's access and a key has no member's required actions.
+    // Least privilege: only routes declaring a grant the key holds, and a key has no member's
+    // required actions. The grant never stands in for the route's role: a key acts with its
+    // creator's current rights (Security floor), so an administrator's route needs a creator who
+    // is still one (issue 10 item 2: a demoted administrator's old key).
     if (!hasGrant(found.auth.apiKey.grants, request.routeOptions.config?.grant)) return { code: 'forbidden', detail: 'This API key does not grant access to this endpoint.' };
+    if (accessOf(request) === 'admin' && !isAdministrator(found.auth.user.role)) return { code: 'forbidden', detail: 'The creator of this API key is no longer an administrator.' };
     request.auth = found.auth;
     await noteApiKeyUse(context, found.auth.apiKey.id, origin.ip);
     return undefined;

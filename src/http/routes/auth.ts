@@ -6,7 +6,6 @@ import { reauthenticate, signOut } from '../../services/account.js';
 import type { AppContext } from '../../services/context.js';
 import { signIn } from '../../services/sign-in.js';
 import { signUp } from '../../services/sign-up.js';
-import { validateEmail } from '../../services/validation.js';
 import { challengeCookieName, clearChallengeCookie, clearSessionCookie, setChallengeCookie, setSessionCookie } from '../plugins/authentication.js';
 import { readCookie } from '../cookies.js';
 import { abandonSignInChallenge, completeSecondStep } from '../../services/second-step.js';
@@ -24,15 +23,13 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Create an organization and its first administrator, signed in (A1).',
+        summary: 'Create an organization and its first administrator, signed in (A1). At most 10 attempts an hour per client address (429 rate_limited with Retry-After).',
         body: objectSchema({ organization: textField(100, 'The organization’s name.'), name: nameField, email: emailField, password: passwordField }, ['organization', 'name', 'email', 'password']),
-        response: { 201: sessionStateSchema, ...problemResponses(400, 409, 415) },
+        response: { 201: sessionStateSchema, ...problemResponses(400, 409, 415, 429) },
       },
     },
     async (request, reply) => {
       const body = request.body;
-      const invalid = validateEmail(body.email);
-      if (invalid) return sendProblem(reply, invalid);
       const result = await signUp(context, { ...body, organization: body.organization.trim(), name: body.name.trim() }, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { describeProblem, toProblem, type Problem } from '../../api/client';
 import { formatDateTime } from '../../components/format';
 import { Modal } from '../../components/Modal';
@@ -10,13 +10,15 @@ import { useResource } from '../../components/use-resource';
 import { useSession } from '../../session/session-context';
 import { grantDescriptions, listApiKeys, revokeApiKey, type ApiKey } from './api-keys-api';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
+import { VerifyEmailFirst } from './VerifyEmailFirst';
 import './admin.css';
 
 type Dialog = { kind: 'create' } | { kind: 'revoke'; apiKey: ApiKey } | null;
 
 /** K1, K2: the organization's API keys, for administrators: list, create (shown once) and revoke. */
 export function ApiKeysPage() {
-  const { organization } = useSession();
+  const { organization, user } = useSession();
+  const verifyFirstId = useId();
   const { resource, reload } = useResource(listApiKeys);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -30,10 +32,17 @@ export function ApiKeysPage() {
     <div className="page">
       <div className="page-header">
         <PageHeading>API keys</PageHeading>
-        <button type="button" className="button button-primary" onClick={() => open({ kind: 'create' })}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => open({ kind: 'create' })}
+          disabled={!user.emailVerified}
+          aria-describedby={user.emailVerified ? undefined : verifyFirstId}
+        >
           Create API key
         </button>
       </div>
+      {!user.emailVerified && <VerifyEmailFirst id={verifyFirstId} email={user.email} action="create API keys" />}
       <p className="muted">
         Programs use an API key to call the Tessera API for {organization.name}, sent as <code>Authorization: Bearer …</code>. Give
         each key only the access it needs. Passwords (HTTP Basic) are refused for members who use two-factor authentication, so

@@ -65,6 +65,12 @@ function describeActor(event: AuditEvent, names: ReadonlyMap<string, string | nu
       return 'Tessera';
     case 'anonymous':
       return 'Not signed in';
+    case 'api_key': {
+      // K1: a key acts with its creator's rights; name both (the export keeps the ids).
+      const key = event.actor.apiKey?.name ? `API key ‘${event.actor.apiKey.name}’` : 'An API key';
+      const creator = event.actor.userId === null ? undefined : names.get(event.actor.userId);
+      return creator ? `${key} (created by ${creator})` : key;
+    }
     default: {
       const id = event.actor.userId;
       if (id === null) return '—';

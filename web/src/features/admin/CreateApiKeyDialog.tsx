@@ -9,7 +9,7 @@ import { TextAreaField } from '../../components/TextAreaField';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { requireValue } from '../../components/validation';
-import { apiGrants, createApiKey, grantDescriptions, parseAllowedIps, type ApiGrant } from './api-keys-api';
+import { apiGrantRequires, apiGrants, createApiKey, grantDescriptions, parseAllowedIps, type ApiGrant } from './api-keys-api';
 
 const fields = ['name', 'grants', 'allowedIps'] as const;
 
@@ -74,10 +74,17 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (name: string, key: st
     },
   );
 
+  /** A grant that widens another (users:roles widens users:write) brings it along, and goes with it. */
   function toggle(grant: ApiGrant, isChecked: boolean) {
     const next = new Set(grants);
-    if (isChecked) next.add(grant);
-    else next.delete(grant);
+    if (isChecked) {
+      next.add(grant);
+      const companion = apiGrantRequires[grant];
+      if (companion) next.add(companion);
+    } else {
+      next.delete(grant);
+      for (const other of apiGrants) if (apiGrantRequires[other] === grant) next.delete(other);
+    }
     setGrants(next);
   }
 

@@ -20,6 +20,7 @@ import {
 } from './directory-query';
 import { InvitationsSection } from './InvitationsSection';
 import { InviteDialog } from './InviteDialog';
+import { VerifyEmailFirst } from './VerifyEmailFirst';
 import { UsersTable } from './UsersTable';
 import { useUserDirectory } from './use-user-directory';
 import './admin.css';
@@ -65,7 +66,8 @@ function sortOptionOf(query: DirectoryQuery): SortOptionValue {
 
 /** M1 and A6: the organization's people, filtered, searched and sorted, and the invitations still open. */
 export function UsersPage() {
-  const { organization } = useSession();
+  const { organization, user } = useSession();
+  const verifyFirstId = useId();
   const { searchParams } = useLocation();
   const query = parseDirectoryQuery(searchParams);
   const queryKey = JSON.stringify(query);
@@ -114,10 +116,17 @@ export function UsersPage() {
     <div className="page">
       <div className="page-header">
         <PageHeading>Users</PageHeading>
-        <button type="button" className="button button-primary" onClick={() => setInviting(true)}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => setInviting(true)}
+          disabled={!user.emailVerified}
+          aria-describedby={user.emailVerified ? undefined : verifyFirstId}
+        >
           Invite
         </button>
       </div>
+      {!user.emailVerified && <VerifyEmailFirst id={verifyFirstId} email={user.email} action="invite teammates" />}
 
       {notice && <StatusMessage>{notice}</StatusMessage>}
 

@@ -43,7 +43,8 @@ export interface InvitationRequest {
 export interface AuditEvent {
   id: string;
   type: string;
-  actor: { type: string; userId: string | null };
+  /** `api_key` (K1): `userId` is the key's creator, `apiKey` the key used. */
+  actor: { type: string; userId: string | null; apiKey?: { id: string; name: string | null } };
   userId: string | null;
   ip: string | null;
   createdAt: string;

@@ -1,13 +1,17 @@
 import { api } from '../../api/client';
+import { apiGrantRequires, apiGrants, type ApiGrant } from '../../../../src/core/api-grants';
 
-/** K1: what a key may do. The server's catalogue (src/core/api-grants.ts) has the last word. */
-export const apiGrants = ['users:read', 'users:write', 'audit:read', 'organization:read'] as const;
+/** K1: what a key may do: the server's catalogue itself (src/core/api-grants.ts). */
+export { apiGrantRequires, apiGrants, type ApiGrant };
 
-export type ApiGrant = (typeof apiGrants)[number];
-
+/** Each grant in words; a new grant in the catalogue must be described here (the type says so). */
 export const grantDescriptions: Record<ApiGrant, { label: string; hint: string }> = {
   'users:read': { label: 'Read users', hint: 'List members and see their two-factor status.' },
-  'users:write': { label: 'Manage users', hint: 'Invite members, change roles and requirements, reset two-factor authentication.' },
+  'users:write': { label: 'Manage users', hint: 'Invite members, change requirements, reset another member’s two-factor authentication.' },
+  'users:roles': {
+    label: 'Change roles',
+    hint: 'Change members’ roles and invite administrators: as powerful as an administrator. Needs “Manage users”.',
+  },
   'audit:read': { label: 'Read the audit log', hint: 'List and export security events.' },
   'organization:read': { label: 'Read organization settings', hint: 'The organization’s settings and the adoption overview.' },
 };
