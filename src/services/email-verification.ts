@@ -24,7 +24,7 @@ export async function issueVerificationLink(db: Kysely<Database>, context: AppCo
 export async function resendVerification(context: AppContext, auth: Authenticated): Promise<Outcome> {
   if (auth.user.emailVerifiedAt !== null) return { ok: true };
   const link = await context.db.transaction().execute((trx) => issueVerificationLink(trx, context, auth.user.id));
-  context.mailer.send(verifyEmailMessage(auth.user.email, auth.user.name, link));
+  context.mailer.send(verifyEmailMessage(auth.user.email, link));
   return { ok: true };
 }
 

@@ -109,7 +109,7 @@ export async function updateOrganizationSettings(
     const organizationName = organization.brandName ?? organization.name;
     const deadline = organization.twoFactorRequiredFrom === null ? null : new Date(organization.twoFactorRequiredFrom);
     const link = new URL('/settings', context.config.publicUrl).toString();
-    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, member.name, organizationName, deadline, link));
+    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, organizationName, deadline, link));
   }
   return { ok: true, organization };
 }

@@ -79,6 +79,6 @@ export async function rejectSecondFactorCode(context: AppContext, user: User, ac
     return counted;
   });
   if (!failure.counted) return fail('rate_limited', { retryAfterInMs: Math.max(0, (failure.lockedUntil ?? now) - now) });
-  if (failure.lockedNow) context.mailer.send(secondFactorLockedMessage(user.email, user.name, new Date(failure.lockedUntil!)));
+  if (failure.lockedNow) context.mailer.send(secondFactorLockedMessage(user.email, new Date(failure.lockedUntil!)));
   return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
 }

@@ -75,7 +75,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
   }
   if (!completed) return rejectSecondFactorCode(context, user, { type: 'anonymous', userId: null }, origin);
   // R7, after the commit.
-  if (completed.recoveryCodesRemaining !== undefined) context.mailer.send(recoveryCodeUsedMessage(user.email, user.name, completed.recoveryCodesRemaining));
+  if (completed.recoveryCodesRemaining !== undefined) context.mailer.send(recoveryCodeUsedMessage(user.email, completed.recoveryCodesRemaining));
   return { ok: true, ...completed };
 }
 

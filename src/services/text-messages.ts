@@ -192,7 +192,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   }
   const phoneNumber = context.secretBox.open(pending.phoneSealed);
   if (confirmed.recoveryCodes) {
-    context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'sms'));
+    context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'sms'));
     return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes };
   }
   return { ok: true, phoneNumber };
@@ -228,7 +228,7 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     return true;
   });
   if (!done) return wrongCode();
-  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
+  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email));
   return { ok: true };
 }
 

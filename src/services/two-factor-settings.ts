@@ -78,7 +78,7 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     return codes;
   });
   if (!recoveryCodes) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
-  context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'totp'));
+  context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'totp'));
   return { ok: true, recoveryCodes };
 }
 
@@ -96,7 +96,7 @@ export async function regenerateRecoveryCodes(context: AppContext, auth: Authent
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.recovery_codes_regenerated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
     return issued;
   });
-  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email, auth.user.name));
+  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email));
   return { ok: true, codes };
 }
 
@@ -123,6 +123,6 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     return true;
   });
   if (!done) return wrongCode();
-  context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
+  context.mailer.send(twoFactorDisabledMessage(auth.user.email));
   return { ok: true };
 }

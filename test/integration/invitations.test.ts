@@ -59,8 +59,9 @@ describe(`invitations (A6) on ${testDatabaseKind}`, () => {
 
     const [mail] = await t.mail();
     expect(mail!.to).toBe('Bob@Acme.example');
-    expect(mail!.subject).toContain('Ada Admin');
-    expect(mail!.subject).toContain('Acme');
+    // Issue 10 item 7: a fixed subject; the inviter's and organization's names only in the body, quoted.
+    expect(mail!.subject).toBe('Someone invited you to join an organization on Tessera');
+    expect(mail!.text).toContain('\u201cAda Admin\u201d invited you to join the organization \u201cAcme\u201d');
     const token = tokenFromLink(mail!.text, acceptLink);
     expect(mail!.html).toContain(`${acceptLink}?token=${token}`);
 

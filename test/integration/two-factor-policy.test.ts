@@ -109,7 +109,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'member', actorUserId: admin.userId, targetUserId: null, details: { requiredFrom: null } });
 
-    const subject = 'P1 Co now requires two-factor authentication';
+    const subject = 'Your organization now requires two-factor authentication';
     expect(await mailTo(t, 'bob@p1.example', subject)).toHaveLength(1);
     expect(await mailTo(t, 'zoe@p1.example', subject)).toHaveLength(1);
     expect(await mailTo(t, 'cy@p1.example', subject)).toHaveLength(0);
