@@ -144,9 +144,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       config: { access: 'admin', sensitive: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
-        summary: 'Invite a teammate by e-mail with a role (A6).',
+        summary:
+          'Invite a teammate by e-mail with a role (A6). 409 email_taken only for an address already in this organization; an address with an account elsewhere is answered alike and its owner told by e-mail (no link). 429 rate_limited: 3 a day per address, 50 an hour per administrator, 200 a day per organization.',
         body: objectSchema({ email: emailField, name: nameField, role: roleField, twoFactorRequired: { type: 'boolean', default: false } }, ['email', 'name', 'role']),
-        response: { 201: objectSchema({ invitation: invitationSchema }, ['invitation']), ...problemResponses(400, 401, 403, 409) },
+        response: { 201: objectSchema({ invitation: invitationSchema }, ['invitation']), ...problemResponses(400, 401, 403, 409, 429) },
       },
     },
     async (request, reply) => {
