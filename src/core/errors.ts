@@ -24,6 +24,8 @@ export const errorCatalogue = {
   rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },
   internal_error: { status: 500, title: 'Something went wrong on our side.' },
   sms_delivery_failed: { status: 502, title: 'The text message could not be sent. Please try again.' },
+  // Issue 10 item 6: a daily cap of texts (per organization, or of the whole service) is reached.
+  sms_limit_reached: { status: 429, title: 'No more text messages can be sent today. Use another method, or try again later.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -35,6 +35,28 @@ export const smsSendRules = {
   perNumberDaily: { name: 'sms:number:day', limit: 10, windowInMs: 24 * 60 * minute },
 } satisfies Record<string, ThrottleRule>;
 
+const day = 24 * 60 * minute;
+
+/** Issue 10 item 6: caps on texts sent in 24 hours (SMS_DAILY_LIMIT_PER_ORGANIZATION, SMS_DAILY_LIMIT). */
+export interface SmsDailyLimits {
+  perOrganization: number;
+  perDeployment: number;
+}
+
+/**
+ * The caps as counters, claimed with the per-member and per-number ones: whatever a script does
+ * with many accounts or numbers, the bill of a day is bounded, per organization and in all.
+ */
+export function smsDailyCapRules(limits: SmsDailyLimits) {
+  return {
+    perOrganization: { name: 'sms:organization:day', limit: limits.perOrganization, windowInMs: day },
+    perDeployment: { name: 'sms:deployment:day', limit: limits.perDeployment, windowInMs: day },
+  } satisfies Record<string, ThrottleRule>;
+}
+
+/** A cap refusing texts is audited once per organization, cap and day, however many are refused. */
+export const smsCapAuditRule = { name: 'sms:cap-audited', limit: 1, windowInMs: day } satisfies ThrottleRule;
+
 /**
  * The answer to a refused send: the longest wait among the counters that are full, so a retry
  * after Retry-After is not refused again by another counter.

@@ -20,6 +20,8 @@ export interface OrganizationChanges {
   smsAllowed?: number;
   /** S2: 6 or 7 digits. */
   smsCodeLength?: number;
+  /** Issue 10 item 6: "CH,DE" (encodeCountryList); null = every country. */
+  smsAllowedCountries?: string | null;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */
