@@ -75,7 +75,7 @@ export function checkPhoneNumber(country: CountryCode, typed: string, allowedCou
   if (parsed === undefined || !parsed.isValid()) {
     return {
       ok: false,
-      message: `This is not a valid mobile number for ${regionNames.of(country) ?? country} (${callingCodeOf(country)}). Check the country and the number; codes are not texted to landlines, premium-rate or toll-free numbers.`,
+      message: `This is not a valid number for ${regionNames.of(country) ?? country} (${callingCodeOf(country)}). Check the country and the number: codes are texted to mobile numbers only, not to landlines, premium-rate or toll-free numbers.`,
     };
   }
   if (allowedCountries && (parsed.country === undefined || !allowedCountries.includes(parsed.country))) {
