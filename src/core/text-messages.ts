@@ -2,7 +2,7 @@
 // Texts are the weakest factor (NIST SP 800-63B §5.1.3.3 "restricted"), so the code is short-lived
 // and sending is throttled: each text costs money and can be abused to pump traffic to a number.
 import type { Random } from './ports.js';
-import { decideThrottle, type ThrottleCounter, type ThrottleDecision, type ThrottleRule } from './throttle-policy.js';
+import { decideThrottles, type ThrottleCounter, type ThrottleDecision, type ThrottleRule } from './throttle-policy.js';
 
 const minute = 60 * 1000;
 
@@ -62,12 +62,7 @@ export const smsCapAuditRule = { name: 'sms:cap-audited', limit: 1, windowInMs: 
  * after Retry-After is not refused again by another counter.
  */
 export function decideSmsSend(counters: Array<{ rule: ThrottleRule; counter: ThrottleCounter | undefined }>, nowInMs: number): ThrottleDecision {
-  let retryAfterInMs = 0;
-  for (const { rule, counter } of counters) {
-    const decision = decideThrottle(counter, rule, nowInMs);
-    if (!decision.ok) retryAfterInMs = Math.max(retryAfterInMs, decision.retryAfterInMs);
-  }
-  return retryAfterInMs > 0 ? { ok: false, retryAfterInMs } : { ok: true };
+  return decideThrottles(counters, nowInMs);
 }
 
 /** The text itself: the code first, so phones can offer it for autofill, and what it is for. */
