@@ -15,6 +15,9 @@ export interface Config {
   smsProvider: 'log' | 'twilio';
   /** S3: set exactly when smsProvider is `twilio`. */
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string } | undefined;
+  /** Issue 10 item 6: texts sent in 24 hours, per organization and for the whole deployment. */
+  smsDailyLimitPerOrganization: number;
+  smsDailyLimit: number;
   /** `redis://` or `rediss://`: request-throttling counters shared in Redis; unset: in the database. */
   redisUrl: string | undefined;
   secretKey: string | undefined;
@@ -157,6 +160,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Tessera <no-reply@localhost>',
     smsProvider,
     twilio,
+    // Every text costs money and a leaked form can be pumped: a cap bounds the bill. The defaults
+    // fit about one sign-in text a day for a thousand people per organization.
+    smsDailyLimitPerOrganization: readInteger(env, 'SMS_DAILY_LIMIT_PER_ORGANIZATION', 1000, 1, 10_000_000),
+    smsDailyLimit: readInteger(env, 'SMS_DAILY_LIMIT', 10_000, 1, 100_000_000),
     redisUrl,
     secretKey,
     isProduction,

@@ -27,6 +27,8 @@ export const errorCatalogue = {
   not_ready: { status: 503, title: 'Tessera is not ready to serve yet.' },
   // A5: replacing or revealing a second factor needs the password and a current code, proved in the last 10 minutes.
   second_factor_reauthentication_required: { status: 403, title: 'Please confirm your password and enter a current code to continue.' },
+  // Issue 10 item 6: a daily cap of texts (per organization, or of the whole service) is reached.
+  sms_limit_reached: { status: 429, title: 'No more text messages can be sent today. Use another method, or try again later.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastDigitsOf, maskPhoneNumber, parsePhoneNumber } from './phone-number.js';
+import { decodeCountryList, encodeCountryList, lastDigitsOf, maskPhoneNumber, normaliseCountryList, parsePhoneNumber } from './phone-number.js';
 
 describe('S1 phone numbers', () => {
   it('S1 accepts a number typed with + and country code, in any spacing, as E.164', () => {
@@ -21,6 +21,33 @@ describe('S1 phone numbers', () => {
     expect(parsePhoneNumber('hello')).toEqual({ ok: false, reason: 'invalid_number' });
     expect(parsePhoneNumber('')).toEqual({ ok: false, reason: 'invalid_number' });
     expect(parsePhoneNumber('079 123 45 67', 'XX')).toEqual({ ok: false, reason: 'unknown_country' });
+  });
+
+  it('issue 10 item 6: only mobile numbers (or mobile-or-fixed plans) are textable; premium-rate, fixed-line, toll-free are refused', () => {
+    expect(parsePhoneNumber('+44 909 879 0000')).toEqual({ ok: false, reason: 'not_mobile' });
+    expect(parsePhoneNumber('+41 900 123 456')).toEqual({ ok: false, reason: 'not_mobile' });
+    expect(parsePhoneNumber('+44 20 7946 0000')).toEqual({ ok: false, reason: 'not_mobile' });
+    expect(parsePhoneNumber('+41 44 668 18 00')).toEqual({ ok: false, reason: 'not_mobile' });
+    expect(parsePhoneNumber('+1 800 555 0100')).toEqual({ ok: false, reason: 'not_mobile' });
+    expect(parsePhoneNumber('+1 201 555 0123')).toEqual({ ok: true, e164: '+12015550123' });
+    expect(parsePhoneNumber('+49 1512 3456789')).toEqual({ ok: true, e164: '+4915123456789' });
+  });
+
+  it('issue 10 item 6: with an allowed list, only numbers of those countries', () => {
+    expect(parsePhoneNumber('+41 79 123 45 67', undefined, ['CH', 'DE'])).toEqual({ ok: true, e164: '+41791234567' });
+    expect(parsePhoneNumber('+33 6 12 34 56 78', undefined, ['CH', 'DE'])).toEqual({ ok: false, reason: 'country_not_allowed' });
+    expect(parsePhoneNumber('06 12 34 56 78', 'FR', ['CH'])).toEqual({ ok: false, reason: 'country_not_allowed' });
+    expect(parsePhoneNumber('+33 6 12 34 56 78', undefined, null)).toEqual({ ok: true, e164: '+33612345678' });
+  });
+
+  it('issue 10 item 6: a country list is normalised, checked and stored as text', () => {
+    expect(normaliseCountryList(['de', 'CH', ' ch '])).toEqual({ ok: true, countries: ['CH', 'DE'] });
+    expect(normaliseCountryList([])).toEqual({ ok: false, reason: 'empty' });
+    expect(normaliseCountryList(['CH', 'XX'])).toEqual({ ok: false, reason: 'unknown_country', country: 'XX' });
+    expect(encodeCountryList(['CH', 'DE'])).toBe('CH,DE');
+    expect(decodeCountryList('CH,DE')).toEqual(['CH', 'DE']);
+    expect(encodeCountryList(null)).toBeNull();
+    expect(decodeCountryList(null)).toBeNull();
   });
 
   it('S1 masks all but the country code and the last two digits', () => {

@@ -2,7 +2,7 @@
 // the caller passes the time and the configured session lifetime. Each cutoff is inclusive ("at or
 // before"), matching the checks that refuse the rows: a row at the cutoff is already refused.
 import type { SessionLifetime } from './session-policy.js';
-import { smsSendRules } from './text-messages.js';
+import { smsCapAuditRule, smsDailyCapRules, smsSendRules } from './text-messages.js';
 import { throttleRules, type ThrottleRule } from './throttle-policy.js';
 
 export interface PurgeCutoffs {
@@ -20,7 +20,13 @@ export interface PurgeCutoffs {
 }
 
 /** Every rule whose counters live in the `throttles` table. */
-export const storedThrottleRules: readonly ThrottleRule[] = [...Object.values(throttleRules), ...Object.values(smsSendRules)];
+export const storedThrottleRules: readonly ThrottleRule[] = [
+  ...Object.values(throttleRules),
+  ...Object.values(smsSendRules),
+  // The caps' limits come from the configuration; their windows do not.
+  ...Object.values(smsDailyCapRules({ perOrganization: 1, perDeployment: 1 })),
+  smsCapAuditRule,
+];
 
 /** The longest window of any stored rule: a counter older than this is dead whatever its key. */
 export const longestThrottleWindowInMs = Math.max(...storedThrottleRules.map((rule) => rule.windowInMs));

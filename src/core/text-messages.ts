@@ -2,7 +2,7 @@
 // Texts are the weakest factor (NIST SP 800-63B §5.1.3.3 "restricted"), so the code is short-lived
 // and sending is throttled: each text costs money and can be abused to pump traffic to a number.
 import type { Random } from './ports.js';
-import { decideThrottle, type ThrottleCounter, type ThrottleDecision, type ThrottleRule } from './throttle-policy.js';
+import { decideThrottles, type ThrottleCounter, type ThrottleDecision, type ThrottleRule } from './throttle-policy.js';
 
 const minute = 60 * 1000;
 
@@ -35,17 +35,34 @@ export const smsSendRules = {
   perNumberDaily: { name: 'sms:number:day', limit: 10, windowInMs: 24 * 60 * minute },
 } satisfies Record<string, ThrottleRule>;
 
+const day = 24 * 60 * minute;
+
+/** Issue 10 item 6: caps on texts sent in 24 hours (SMS_DAILY_LIMIT_PER_ORGANIZATION, SMS_DAILY_LIMIT). */
+export interface SmsDailyLimits {
+  perOrganization: number;
+  perDeployment: number;
+}
+
+/**
+ * The caps as counters, claimed with the per-member and per-number ones: whatever a script does
+ * with many accounts or numbers, the bill of a day is bounded, per organization and in all.
+ */
+export function smsDailyCapRules(limits: SmsDailyLimits) {
+  return {
+    perOrganization: { name: 'sms:organization:day', limit: limits.perOrganization, windowInMs: day },
+    perDeployment: { name: 'sms:deployment:day', limit: limits.perDeployment, windowInMs: day },
+  } satisfies Record<string, ThrottleRule>;
+}
+
+/** A cap refusing texts is audited once per organization, cap and day, however many are refused. */
+export const smsCapAuditRule = { name: 'sms:cap-audited', limit: 1, windowInMs: day } satisfies ThrottleRule;
+
 /**
  * The answer to a refused send: the longest wait among the counters that are full, so a retry
  * after Retry-After is not refused again by another counter.
  */
 export function decideSmsSend(counters: Array<{ rule: ThrottleRule; counter: ThrottleCounter | undefined }>, nowInMs: number): ThrottleDecision {
-  let retryAfterInMs = 0;
-  for (const { rule, counter } of counters) {
-    const decision = decideThrottle(counter, rule, nowInMs);
-    if (!decision.ok) retryAfterInMs = Math.max(retryAfterInMs, decision.retryAfterInMs);
-  }
-  return retryAfterInMs > 0 ? { ok: false, retryAfterInMs } : { ok: true };
+  return decideThrottles(counters, nowInMs);
 }
 
 /** The text itself: the code first, so phones can offer it for autofill, and what it is for. */

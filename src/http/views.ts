@@ -1,5 +1,6 @@
 // What the API shows of stored rows, with the matching response schemas. Secrets (password
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
+import { decodeCountryList } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
 import { smsCodeLengthOf } from '../core/text-messages.js';
 import type { RequiredAction } from '../core/required-actions.js';
@@ -35,8 +36,9 @@ export const organizationSchema = {
         recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'] },
         smsAllowed: { type: 'boolean', description: 'S4: whether members may use text messages as a factor.' },
         smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
+        smsAllowedCountries: { type: ['array', 'null'], items: { type: 'string' }, description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country.' },
       },
-      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength'],
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries'],
     },
   },
   required: ['id', 'name', 'brandName', 'twoFactor'],
@@ -53,6 +55,7 @@ export function organizationView(organization: Organization) {
       recoveryCodePolicy: organization.recoveryCodePolicy,
       smsAllowed: organization.smsAllowed === 1,
       smsCodeLength: smsCodeLengthOf(organization.smsCodeLength),
+      smsAllowedCountries: decodeCountryList(organization.smsAllowedCountries),
     },
   };
 }

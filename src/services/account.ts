@@ -55,7 +55,7 @@ export async function changePassword(context: AppContext, auth: Authenticated, c
     await setReauthenticatedAt(trx, auth.session.id, nowInMs(context));
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.password_changed', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
   });
-  context.mailer.send(passwordChangedMessage(auth.user.email, auth.user.name));
+  context.mailer.send(passwordChangedMessage(auth.user.email));
   return { ok: true };
 }
 

@@ -45,6 +45,10 @@ export const auditEventTypes = [
   // K1: API keys of the organization.
   'api_key.created',
   'api_key.revoked',
+  // Issue 10: abuse. A daily cap of texts reached (item 6); an invitation of this member's address
+  // by another organization, answered there like any invitation and told here (item 5).
+  'two_factor.sms_limit_reached',
+  'invitation.existing_account_notified',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -1,6 +1,7 @@
 // A1: the address is verified by an e-mailed single-use link (24 hours).
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
+import { throttleRules } from '../core/throttle-policy.js';
 import { verifyEmailMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { consumeEmailToken, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
@@ -9,6 +10,7 @@ import { findUserById, markEmailVerified } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
+import { claimSend } from './throttled-sending.js';
 
 const verificationLifetimeInMs = 24 * 60 * 60 * 1000;
 
@@ -21,10 +23,20 @@ export async function issueVerificationLink(db: Kysely<Database>, context: AppCo
   return linkWithToken(context, '/verify-email', token);
 }
 
+/** Issue 10 item 7: a new link (and e-mail) per request, within the member's send counters. */
 export async function resendVerification(context: AppContext, auth: Authenticated): Promise<Outcome> {
   if (auth.user.emailVerifiedAt !== null) return { ok: true };
+  const refused = await claimSend(
+    context,
+    [
+      [throttleRules.verificationMailPerMember, auth.user.id],
+      [throttleRules.verificationMailPerMemberDaily, auth.user.id],
+    ],
+    'A verification e-mail was sent a moment ago. Check your inbox (and spam folder), or wait before asking for another.',
+  );
+  if (refused) return refused;
   const link = await context.db.transaction().execute((trx) => issueVerificationLink(trx, context, auth.user.id));
-  context.mailer.send(verifyEmailMessage(auth.user.email, auth.user.name, link));
+  context.mailer.send(verifyEmailMessage(auth.user.email, link));
   return { ok: true };
 }
 

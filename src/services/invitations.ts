@@ -4,17 +4,19 @@ import { normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
 import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import type { Role } from '../core/roles.js';
-import { invitationMessage } from '../mail/templates.js';
+import { throttleRules } from '../core/throttle-policy.js';
+import { invitationForExistingAccountMessage, invitationMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { isUniqueViolation } from '../store/errors.js';
 import { deleteOpenInvitation, deleteOpenInvitationsForEmail, findOpenInvitationByTokenHash, insertInvitation, listOpenInvitations, markInvitationAccepted } from '../store/invitations.js';
 import { findOrganizationById } from '../store/organizations.js';
 import type { Invitation, Organization } from '../store/schema.js';
-import { insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
+import { findUserByEmail, insertUser, isEmailRegistered, recordLogin } from '../store/users.js';
 import { refuseUnverifiedEmail, refuseWithoutGrant } from './api-keys.js';
 import { actorOf, memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { setupRequirementOf, startSession, type Authenticated, type StartedSession } from './sessions.js';
+import { claimSend, type ThrottleSubject } from './throttled-sending.js';
 import { validateNewPassword } from './validation.js';
 
 export const invitationLifetimeInMs = 7 * 24 * 60 * 60 * 1000;
@@ -27,13 +29,36 @@ export interface InvitationInput {
   twoFactorRequired: boolean;
 }
 
+/** Issue 10 item 7: an invitation e-mail is claimed against these counters before it goes out. */
+function invitationSendCounters(context: AppContext, admin: Authenticated, emailNormalized: string): ThrottleSubject[] {
+  // The address only as a keyed hash: counters are not a list of whom people invited.
+  const recipient = context.keyedHasher.hash(`invitee:${emailNormalized}`);
+  return [
+    [throttleRules.invitationMailPerOrganizationAndRecipient, `${admin.organization.id}:${recipient}`],
+    [throttleRules.invitationMailPerRecipient, recipient],
+    [throttleRules.invitationMailPerMember, admin.user.id],
+    [throttleRules.invitationMailPerOrganization, admin.organization.id],
+  ];
+}
+
+/**
+ * A6: stores the invitation and e-mails its link. An address with an account in ANOTHER
+ * organization gets the same answer, and a stored invitation like any other (so the list shows
+ * nothing different), but its mailbox receives a notice without a link instead (issue 10 item 5:
+ * no enumeration of accounts, no second account for one address); the event of what happened
+ * goes to that member's own organization. An address in the administrator's own organization is
+ * refused: they can see their members anyway.
+ */
 export async function inviteMember(context: AppContext, admin: Authenticated, input: InvitationInput, origin: RequestOrigin): Promise<Outcome<{ invitation: Invitation }>> {
   // Issue 10: no invitations from an unverified address (item 5); an administrator's invitation
   // is admin-equivalent, so an API key needs `users:roles` for it (item 3).
   const refusal = refuseUnverifiedEmail(admin, 'invite teammates') ?? (input.role === 'admin' ? refuseWithoutGrant(admin, 'users:roles', 'inviting administrators') : undefined);
   if (refusal) return refusal;
   const emailNormalized = normaliseEmail(input.email);
-  if (await isEmailRegistered(context.db, emailNormalized)) return emailTaken;
+  const registered = await findUserByEmail(context.db, emailNormalized);
+  if (registered?.organizationId === admin.organization.id) return emailTaken;
+  const refused = await claimSend(context, invitationSendCounters(context, admin, emailNormalized), 'Too many invitations were sent to this address or from this organization. Wait before sending more.');
+  if (refused) return refused;
   const now = nowInMs(context);
   const token = newOpaqueToken();
   const invitation: Invitation = {
@@ -63,11 +88,28 @@ export async function inviteMember(context: AppContext, admin: Authenticated, in
       origin,
       details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, twoFactorRequired: input.twoFactorRequired },
     });
+    if (registered) {
+      // Told to the member's own organization only: the inviting one must not learn of the account.
+      await recordAudit(trx, context, {
+        organizationId: registered.organizationId,
+        type: 'invitation.existing_account_notified',
+        actor: { type: 'system', userId: null },
+        targetUserId: registered.id,
+        origin: null,
+        details: { invitingOrganizationId: admin.organization.id, invitingOrganizationName: admin.organization.name, invitationId: invitation.id },
+      });
+    }
   });
-  const link = linkWithToken(context, '/accept-invitation', token);
-  context.mailer.send(invitationMessage(invitation.email, admin.user.name, admin.organization.brandName ?? admin.organization.name, link));
+  const organizationName = admin.organization.brandName ?? admin.organization.name;
+  if (registered) {
+    // The token above is never sent, so this invitation cannot be accepted; acceptance also refuses registered addresses.
+    context.mailer.send(invitationForExistingAccountMessage(registered.email, admin.user.name, organizationName));
+  } else {
+    context.mailer.send(invitationMessage(invitation.email, admin.user.name, organizationName, linkWithToken(context, '/accept-invitation', token)));
+  }
   return { ok: true, invitation };
 }
+
 
 export async function listInvitations(context: AppContext, admin: Authenticated): Promise<Invitation[]> {
   return listOpenInvitations(context.db, admin.organization.id, nowInMs(context));

@@ -105,7 +105,7 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
   const { member, changed, organization } = outcome;
   if (changed) {
     const stillRequired = twoFactorRequiredBy({ organizationRequirement: organization?.twoFactorRequirement ?? 'optional', memberRequired: member.twoFactorRequired === 1 }) !== null;
-    context.mailer.send(twoFactorResetMessage(member.email, member.name, { stillRequired }));
+    context.mailer.send(twoFactorResetMessage(member.email, { stillRequired }));
   }
   return { ok: true, member: { ...member, hasTwoFactor: false, twoFactorEnabled: 0, recoveryCodesRegenerationRequired: 0 }, changed };
 }
@@ -171,7 +171,7 @@ export async function changeMember(context: AppContext, admin: Authenticated, me
   const { member, requirementChanged, organization } = result;
   if (requirementChanged) {
     context.mailer.send(
-      memberTwoFactorRequirementMessage(member.email, member.name, { required: member.twoFactorRequired === 1, hasTwoFactor: member.hasTwoFactor, requiredByOrganization: organization?.twoFactorRequirement === 'required' }),
+      memberTwoFactorRequirementMessage(member.email, { required: member.twoFactorRequired === 1, hasTwoFactor: member.hasTwoFactor, requiredByOrganization: organization?.twoFactorRequirement === 'required' }),
     );
   }
   return { ok: true, member };

@@ -90,7 +90,7 @@ export async function createOrganizationAsOperator(context: AppContext, input: N
       return { kind: 'invitation' as const, invitationLink: linkWithToken(context, '/accept-invitation', token) };
     });
     if (outcome.kind === 'password') {
-      context.mailer.send(verifyEmailMessage(email, adminName, outcome.verificationLink));
+      context.mailer.send(verifyEmailMessage(email, outcome.verificationLink));
       return { ok: true, created: { organizationId, adminEmail: email, adminUserId: outcome.userId } };
     }
     return { ok: true, created: { organizationId, adminEmail: email, invitationLink: outcome.invitationLink } };

@@ -20,6 +20,8 @@ export interface OrganizationChanges {
   smsAllowed?: number;
   /** S2: 6 or 7 digits. */
   smsCodeLength?: number;
+  /** Issue 10 item 6: "CH,DE" (encodeCountryList); null = every country. */
+  smsAllowedCountries?: string | null;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */
@@ -109,7 +111,7 @@ export async function updateOrganizationSettings(
     const organizationName = organization.brandName ?? organization.name;
     const deadline = organization.twoFactorRequiredFrom === null ? null : new Date(organization.twoFactorRequiredFrom);
     const link = new URL('/settings', context.config.publicUrl).toString();
-    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, member.name, organizationName, deadline, link));
+    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, organizationName, deadline, link));
   }
   return { ok: true, organization };
 }

@@ -78,7 +78,7 @@ export async function attemptSecondFactorCode<T>(
     case 'rejected':
       // Every wrong code gets the same answer, whatever made it wrong, so it tells nothing about
       // how close it was.
-      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, user.name, new Date(attempt.lockedUntil)));
+      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)));
       return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
   }
 }

@@ -77,7 +77,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
   const { session, recoveryCodesRemaining } = attempt.accepted;
   if (recoveryCodesRemaining === undefined) return { ok: true, session, method: attempt.method };
   // R7, after the commit.
-  context.mailer.send(recoveryCodeUsedMessage(user.email, user.name, recoveryCodesRemaining));
+  context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining));
   return { ok: true, session, method: attempt.method, recoveryCodesRemaining };
 }
 

@@ -4,10 +4,10 @@
 // code valid, so a resend can follow).
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
-import { lastDigitsOf, maskPhoneNumber, parsePhoneNumber } from '../core/phone-number.js';
+import { decodeCountryList, lastDigitsOf, maskPhoneNumber, parsePhoneNumber } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { decideSmsSend, enrolmentCodeAttemptLimit, generateSmsCode, smsCodeLengthOf, smsCodeLifetimeInMs, smsCodeMessage, smsSendRules } from '../core/text-messages.js';
-import { throttleKey } from '../core/throttle-policy.js';
+import { decideSmsSend, enrolmentCodeAttemptLimit, generateSmsCode, smsCapAuditRule, smsCodeLengthOf, smsCodeLifetimeInMs, smsCodeMessage, smsDailyCapRules, smsSendRules } from '../core/text-messages.js';
+import { decideThrottle, throttleKey, type ThrottleRule } from '../core/throttle-policy.js';
 import { twoFactorDisabledMessage, twoFactorEnabledMessage } from '../mail/templates.js';
 import { findOrganizationById } from '../store/organizations.js';
 import { deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
@@ -66,7 +66,7 @@ interface TextToSend {
  */
 async function storeSmsCode(trx: Kysely<Database>, context: AppContext, text: TextToSend, numberHash: string): Promise<{ code: string; expiresAt: number }> {
   const now = nowInMs(context);
-  const claims = sendCounters(text.userId, numberHash).map(([rule, subject]) => ({ key: throttleKey(rule, subject), rule }));
+  const claims = sendCounters(context, text, numberHash).map(([rule, subject]) => ({ key: throttleKey(rule, subject), rule }));
   if (!(await context.throttles.on(trx).claim(claims, now))) throw new SendRefused();
   const code = generateSmsCode(context.random, smsCodeLengthOf(text.organization.smsCodeLength));
   const expiresAt = now + smsCodeLifetimeInMs;
@@ -76,19 +76,51 @@ async function storeSmsCode(trx: Kysely<Database>, context: AppContext, text: Te
   return { code, expiresAt };
 }
 
-function sendCounters(userId: string, numberHash: string) {
+function dailyCaps(context: AppContext) {
+  return smsDailyCapRules({ perOrganization: context.config.smsDailyLimitPerOrganization, perDeployment: context.config.smsDailyLimit });
+}
+
+/** The deployment-wide cap's one counter. */
+const deploymentSubject = 'all';
+
+function sendCounters(context: AppContext, text: Pick<TextToSend, 'userId' | 'organization'>, numberHash: string) {
+  const caps = dailyCaps(context);
   return [
-    [smsSendRules.perMemberInterval, userId],
-    [smsSendRules.perMemberDaily, userId],
+    [smsSendRules.perMemberInterval, text.userId],
+    [smsSendRules.perMemberDaily, text.userId],
     [smsSendRules.perNumberDaily, numberHash],
+    [caps.perOrganization, text.organization.id],
+    [caps.perDeployment, deploymentSubject],
   ] as const;
 }
 
-/** 429 with the longest wait among the full counters. */
-async function sendRefusal(context: AppContext, userId: string, numberHash: string): Promise<Failure> {
+/**
+ * 429 with the longest wait among the full counters: `sms_limit_reached` when a daily cap is
+ * full (audited once per organization, cap and day), else `rate_limited`.
+ */
+async function sendRefusal(context: AppContext, text: TextToSend, numberHash: string): Promise<Failure> {
+  const now = nowInMs(context);
   const throttles = context.throttles.on(context.db);
-  const counters = await Promise.all(sendCounters(userId, numberHash).map(async ([rule, subject]) => ({ rule, counter: await throttles.read(throttleKey(rule, subject)) })));
-  const decision = decideSmsSend(counters, nowInMs(context));
+  const counters = await Promise.all(sendCounters(context, text, numberHash).map(async ([rule, subject]) => ({ rule, subject, counter: await throttles.read(throttleKey(rule, subject)) })));
+  const caps = dailyCaps(context);
+  const isCap = (rule: ThrottleRule) => rule.name === caps.perOrganization.name || rule.name === caps.perDeployment.name;
+  const fullCaps = counters.filter(({ rule, counter }) => isCap(rule) && !decideThrottle(counter, rule, now).ok);
+  if (fullCaps.length > 0) {
+    const decision = decideSmsSend(fullCaps, now);
+    for (const { rule } of fullCaps) {
+      const scope = rule.name === caps.perOrganization.name ? 'organization' : 'deployment';
+      // Claimed, so a flood of refusals writes one event, not one each.
+      if (await throttles.claim([{ key: throttleKey(smsCapAuditRule, `${text.organization.id}:${scope}`), rule: smsCapAuditRule }], now)) {
+        await recordAudit(context.db, context, { organizationId: text.organization.id, type: 'two_factor.sms_limit_reached', actor: text.actor, targetUserId: text.userId, origin: text.origin, details: { limit: scope, perDay: rule.limit } });
+      }
+    }
+    const whose = fullCaps.some(({ rule }) => rule.name === caps.perOrganization.name) ? 'Your organization has' : 'This service has';
+    return fail('sms_limit_reached', {
+      detail: `${whose} sent as many text messages as it may in a day. Use your authenticator app or a recovery code, or try again later.`,
+      retryAfterInMs: decision.ok ? 1000 : decision.retryAfterInMs,
+    });
+  }
+  const decision = decideSmsSend(counters, now);
   const retryAfterInMs = decision.ok ? 1000 : decision.retryAfterInMs;
   return fail('rate_limited', { detail: 'A code was texted a moment ago, or too many today. Wait before asking for another.', retryAfterInMs });
 }
@@ -103,7 +135,7 @@ async function issueAndText(context: AppContext, text: TextToSend, numberHash: s
       return stored;
     });
   } catch (error) {
-    if (error instanceof SendRefused) return sendRefusal(context, text.userId, numberHash);
+    if (error instanceof SendRefused) return sendRefusal(context, text, numberHash);
     throw error;
   }
   const issuer = text.organization.brandName ?? text.organization.name;
@@ -121,13 +153,18 @@ export interface SmsStatus {
   phoneNumber: string | null;
   /** S4: false when the organization does not allow text messages. */
   allowed: boolean;
+  /** Issue 10 item 6: the countries a new number may be from (ISO 3166-1 alpha-2); null = any. */
+  allowedCountries: string[] | null;
 }
 
 /** S1 S4: the member's number as shown on their security page. */
 export async function readSmsStatus(context: AppContext, auth: Authenticated): Promise<{ active: boolean; sms: SmsStatus }> {
   const number = await findSmsNumber(context.db, auth.user.id);
   const allowed = isSmsAllowed(auth.organization);
-  return { active: number !== undefined, sms: { phoneNumber: number ? maskPhoneNumber(context.secretBox.open(number.phoneSealed)) : null, allowed } };
+  return {
+    active: number !== undefined,
+    sms: { phoneNumber: number ? maskPhoneNumber(context.secretBox.open(number.phoneSealed)) : null, allowed, allowedCountries: decodeCountryList(auth.organization.smsAllowedCountries) },
+  };
 }
 
 export interface SmsEnrollmentInput {
@@ -135,16 +172,29 @@ export interface SmsEnrollmentInput {
   country?: string;
 }
 
+/** S1, issue 10 item 6: why a number cannot take texts, as a field error. */
+function phoneNumberRefusal(reason: 'unknown_country' | 'invalid_number' | 'not_mobile' | 'country_not_allowed', allowedCountries: readonly string[] | null): Failure {
+  switch (reason) {
+    case 'unknown_country':
+      return fail('validation_failed', { fieldErrors: [{ field: 'country', message: 'Choose a country from the list.' }] });
+    case 'invalid_number':
+      return fail('validation_failed', { fieldErrors: [{ field: 'phoneNumber', message: 'Enter a mobile number with its country code, such as +41 79 123 45 67.' }] });
+    case 'not_mobile':
+      return fail('validation_failed', { fieldErrors: [{ field: 'phoneNumber', message: 'Codes are texted to mobile numbers only, not to landlines, premium-rate or toll-free numbers.' }] });
+    case 'country_not_allowed':
+      return fail('validation_failed', { fieldErrors: [{ field: 'phoneNumber', message: `Your organization accepts mobile numbers from these countries only: ${(allowedCountries ?? []).join(', ')}.` }] });
+    default:
+      return reason satisfies never;
+  }
+}
+
 /** S1: texts a code to the number, which waits (5 minutes) for it; starting again replaces it. */
 export async function startSmsEnrollment(context: AppContext, auth: Authenticated, input: SmsEnrollmentInput, origin: RequestOrigin): Promise<Outcome<{ phoneNumber: string; expiresAt: number }>> {
   if (auth.user.emailVerifiedAt === null) return fail('email_not_verified', { detail: 'Verify your e-mail address before turning on two-factor authentication.' });
   if (!isSmsAllowed(auth.organization)) return notAllowed();
-  const parsed = parsePhoneNumber(input.phoneNumber, input.country);
-  if (!parsed.ok) {
-    return parsed.reason === 'unknown_country'
-      ? fail('validation_failed', { fieldErrors: [{ field: 'country', message: 'Choose a country from the list.' }] })
-      : fail('validation_failed', { fieldErrors: [{ field: 'phoneNumber', message: 'Enter a mobile number with its country code, such as +41 79 123 45 67.' }] });
-  }
+  const allowedCountries = decodeCountryList(auth.organization.smsAllowedCountries);
+  const parsed = parsePhoneNumber(input.phoneNumber, input.country, allowedCountries);
+  if (!parsed.ok) return phoneNumberRefusal(parsed.reason, allowedCountries);
   const e164 = parsed.e164;
   const numberHash = phoneHash(context, e164);
   const now = nowInMs(context);
@@ -193,7 +243,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   }
   const phoneNumber = context.secretBox.open(pending.phoneSealed);
   if (confirmed.recoveryCodes) {
-    context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'sms'));
+    context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'sms'));
     return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
   }
   return { ok: true, phoneNumber };
@@ -221,7 +271,7 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: method, twoFactorOff: isOnlyFactor } });
   });
   if (!done.ok) return done;
-  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
+  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email));
   return { ok: true };
 }
 

@@ -36,7 +36,7 @@ export async function runTwoFactorReminders(context: AppContext): Promise<Remind
     const organizationName = organization.brandName ?? organization.name;
     for (const member of candidates) {
       if (!claimed.has(member.id)) continue;
-      context.mailer.send(twoFactorReminderMessage(member.email, member.name, organizationName, new Date(deadline), link));
+      context.mailer.send(twoFactorReminderMessage(member.email, organizationName, new Date(deadline), link));
       sent += 1;
     }
   }

@@ -79,7 +79,7 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     return { recoveryCodes, session };
   });
   if (!confirmed) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
-  context.mailer.send(twoFactorEnabledMessage(auth.user.email, auth.user.name, 'totp'));
+  context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'totp'));
   return { ok: true, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
 }
 
@@ -97,7 +97,7 @@ export async function regenerateRecoveryCodes(context: AppContext, auth: Authent
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.recovery_codes_regenerated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
     return issued;
   });
-  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email, auth.user.name));
+  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email));
   return { ok: true, codes };
 }
 
@@ -116,6 +116,6 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: method } });
   });
   if (!done.ok) return done;
-  context.mailer.send(twoFactorDisabledMessage(auth.user.email, auth.user.name));
+  context.mailer.send(twoFactorDisabledMessage(auth.user.email));
   return { ok: true };
 }

@@ -9,6 +9,7 @@ import * as apiKeys from './migrations/2026_11_23_0006_api_keys.js';
 import * as usersSearch from './migrations/2026_11_23_0007_users_search.js';
 import * as apiKeyActor from './migrations/2026_11_29_0009_api_key_actor.js';
 import * as secondFactorVerifiedAt from './migrations/2026_11_29_0010_second_factor_verified_at.js';
+import * as smsAllowedCountries from './migrations/2026_11_29_0011_sms_allowed_countries.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0007_users_search': usersSearch,
   '2026_11_29_0009_api_key_actor': apiKeyActor,
   '2026_11_29_0010_second_factor_verified_at': secondFactorVerifiedAt,
+  '2026_11_29_0011_sms_allowed_countries': smsAllowedCountries,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

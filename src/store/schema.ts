@@ -23,6 +23,8 @@ export interface OrganizationTable {
   smsAllowed: Generated<number>;
   /** S2: digits in a texted code, 6 or 7. */
   smsCodeLength: Generated<number>;
+  /** Issue 10 item 6: countries texts may go to, "CH,DE"; null = every country. */
+  smsAllowedCountries: Generated<string | null>;
 }
 
 export interface UserTable {

@@ -251,6 +251,38 @@ describe('Text messages and API keys in the browser', () => {
     await page.getByText('8 of 8 left', { exact: true }).waitFor();
   });
 
+  it('issue 10 item 6: the administrator limits phone numbers to Switzerland; the setup offers only Switzerland and refuses a premium-rate number', async () => {
+    const { page } = person;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Organization settings' }).waitFor();
+    expect(await page.getByLabel('Every country').isChecked()).toBe(true);
+    await page.getByLabel('Only the countries listed').check();
+    // Saving an empty list is refused beside the field.
+    await page.getByRole('button', { name: 'Save text message settings' }).click();
+    await page.getByText('Add at least one country, or allow every country.').first().waitFor();
+    await page.getByLabel('Add a country').selectOption('CH');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('list', { name: 'Allowed countries' }).getByText('Switzerland (+41)').waitFor();
+    await page.getByRole('button', { name: 'Save text message settings' }).click();
+    await page.getByText('The text message settings have been saved.').waitFor();
+
+    await openSecuritySettings(page);
+    await page.getByRole('button', { name: 'Change number' }).click();
+    await page.getByRole('heading', { level: 3, name: 'Change your phone number' }).waitFor();
+    const country = page.getByLabel('Country');
+    expect(await country.locator('option').allTextContents()).toEqual(['Switzerland (+41)']);
+    await page.getByLabel('Phone number').fill('0900 123 456');
+    await page.getByRole('button', { name: 'Text me a code' }).click();
+    await page.getByText('codes are texted to mobile numbers only', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Every country again, for the tests below.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
+    await page.getByLabel('Every country').check();
+    await page.getByRole('button', { name: 'Save text message settings' }).click();
+    await page.getByText('The text message settings have been saved.').waitFor();
+  });
+
   it('K1: creates an API key with users:read and users:write, uses it from a program (audited as the key), and revokes it', async () => {
     const { page } = person;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();

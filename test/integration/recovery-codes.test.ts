@@ -205,7 +205,7 @@ describe(`recovery codes on ${testDatabaseKind}`, () => {
     expect((await member.browser.get('/api/v1/organization')).json().twoFactor.recoveryCodePolicy).toBe('deplete');
     // A teammate who is not an administrator cannot.
     expect((await member.browser.post('/api/v1/organization/users', { email: 'teammate@r6.example', name: 'Tim Mate', role: 'member' })).statusCode).toBe(201);
-    const invitation = (await mailTo(t, 'teammate@r6.example', 'Ada Lovelace invited you to Org of policy@r6.example'))[0]!;
+    const invitation = (await mailTo(t, 'teammate@r6.example', 'Someone invited you to join an organization on Tessera'))[0]!;
     const token = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(invitation.text)![1];
     const teammate = new Browser(t.app);
     expect((await teammate.post('/api/v1/invitations/accept', { token, name: 'Tim Mate', password: 'a teammate passphrase' })).statusCode).toBe(201);

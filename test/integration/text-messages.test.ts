@@ -120,7 +120,7 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
   it('S1 D2 T6 nothing is active until the texted code; confirming activates the number, returns recovery codes and e-mails', async () => {
     const member = await signUpMember(t, { email: 'confirm@s1.example' });
     expect((await startSms(member.browser, phone.typed)).statusCode).toBe(201);
-    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
+    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true, allowedCountries: null } });
     expect((await readUser(t, member.userId)).twoFactorEnabled).toBe(0);
 
     const code = lastCode(t, phone.e164);
@@ -133,7 +133,7 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
     expect(confirmed.json().recoveryCodes).toHaveLength(8);
     expect(confirmed.json().recoveryCodes[0]).toMatch(/^\d{4}-\d{4}$/);
 
-    expect(await status(member.browser)).toEqual({ enabled: true, required: false, methods: ['sms'], recoveryCodes: { remaining: 8, total: 8 }, sms: { phoneNumber: phone.masked, allowed: true } });
+    expect(await status(member.browser)).toEqual({ enabled: true, required: false, methods: ['sms'], recoveryCodes: { remaining: 8, total: 8 }, sms: { phoneNumber: phone.masked, allowed: true, allowedCountries: null } });
     expect((await readUser(t, member.userId)).twoFactorEnabled).toBe(1);
     expect(await mailTo(t, member.email, 'Two-factor authentication is on')).toHaveLength(1);
     const [event] = await auditEventsOf(t, member.userId, 'two_factor.sms_enabled');
@@ -340,7 +340,7 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
     expectProblem(await browser.post('/api/v1/auth/two-factor/sms'), 403, 'sms_not_allowed');
     expectProblem(await startSms(member.browser, otherPhone.typed), 403, 'sms_not_allowed');
     expectProblem(await member.browser.post('/api/v1/me/two-factor/sms/code'), 403, 'sms_not_allowed');
-    expect((await status(member.browser)).sms).toEqual({ phoneNumber: member.phone.masked, allowed: false });
+    expect((await status(member.browser)).sms).toEqual({ phoneNumber: member.phone.masked, allowed: false, allowedCountries: null });
     // The recovery codes still sign in.
     expect((await browser.submitCode(member.recoveryCodes[0]!)).statusCode).toBe(200);
   });
@@ -356,7 +356,7 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
     expectProblem(await member.browser.delete('/api/v1/me/two-factor/sms', { code: 'abc' }), 400, 'validation_failed');
     const removed = await member.browser.delete('/api/v1/me/two-factor/sms', { code });
     expect(removed.statusCode, removed.body).toBe(204);
-    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true } });
+    expect(await status(member.browser)).toEqual({ enabled: false, required: false, methods: [], recoveryCodes: { remaining: 0, total: 0 }, sms: { phoneNumber: null, allowed: true, allowedCountries: null } });
     expect((await readUser(t, member.userId)).twoFactorEnabled).toBe(0);
     expect(await mailTo(t, member.email, 'Two-factor authentication is off')).toHaveLength(1);
     expect((await auditEventsOf(t, member.userId, 'two_factor.sms_removed'))[0]!.details).toEqual({ confirmedWith: 'sms', twoFactorOff: true });
@@ -374,7 +374,7 @@ describe(`text-message codes on ${testDatabaseKind}`, () => {
     const removed = await member.browser.delete('/api/v1/me/two-factor/sms', { code: totpCode(t, secret) });
     expect(removed.statusCode, removed.body).toBe(204);
     const after = await status(member.browser);
-    expect(after).toMatchObject({ enabled: true, required: true, methods: ['totp'], sms: { phoneNumber: null, allowed: true } });
+    expect(after).toMatchObject({ enabled: true, required: true, methods: ['totp'], sms: { phoneNumber: null, allowed: true, allowedCountries: null } });
     expect(after.recoveryCodes.remaining).toBe(8);
     expect((await readUser(t, member.userId)).twoFactorEnabled).toBe(1);
     expect(await mailTo(t, member.email, 'Two-factor authentication is off')).toHaveLength(0);

@@ -103,13 +103,13 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     const turnedOn = await requireTwoFactor(admin);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
     expect(turnedOn.json()).toMatchObject({ id: admin.organizationId, twoFactor: { requirement: 'required', requiredFrom: null } });
-    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6 });
+    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null });
 
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_required');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'member', actorUserId: admin.userId, targetUserId: null, details: { requiredFrom: null } });
 
-    const subject = 'P1 Co now requires two-factor authentication';
+    const subject = 'Your organization now requires two-factor authentication';
     expect(await mailTo(t, 'bob@p1.example', subject)).toHaveLength(1);
     expect(await mailTo(t, 'zoe@p1.example', subject)).toHaveLength(1);
     expect(await mailTo(t, 'cy@p1.example', subject)).toHaveLength(0);
@@ -147,7 +147,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOff = await admin.browser.patch('/api/v1/organization', { twoFactor: { requirement: 'optional' } });
     expect(turnedOff.statusCode, turnedOff.body).toBe(200);
-    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6 });
+    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null });
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_optional');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'member', actorUserId: admin.userId });
@@ -262,9 +262,9 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOn = await requireTwoFactor(admin, deadline);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
-    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6 });
+    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null });
     expect((await organizationEvents(admin.organizationId, 'organization.two_factor_required'))[0]!.details).toEqual({ requiredFrom: deadline });
-    const [mail] = await mailTo(t, member.email, 'P6 Co now requires two-factor authentication');
+    const [mail] = await mailTo(t, member.email, 'Your organization now requires two-factor authentication');
     expect(mail!.text).toContain(new Date(deadlineInMs).toUTCString());
 
     // Grace period: the bar with the deadline, nothing refused, sign-in as usual.
@@ -343,7 +343,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
       for (const email of [ready.email, admin.email]) expect(await remindersTo(email), email).toHaveLength(0);
       const [reminder] = await remindersTo(bob.email);
       expect(reminder!.text).toContain(new Date(deadlineInMs).toUTCString());
-      expect(reminder!.text).toContain('Remind Co');
+      expect(reminder!.text).toContain('\u201cRemind Co\u201d');
 
       // Zoe sets up in the meantime; the 1-day reminder goes only to Bob, once.
       t.clock.advance(3 * day);

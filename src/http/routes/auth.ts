@@ -157,10 +157,15 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     {
       // T1 needs a verified address, so a member limited to setup (P5) must be able to get one.
       config: { access: 'member', completes: ['two_factor_setup_required'] },
-      schema: { tags: ['auth'], summary: 'Send a new verification e-mail to the signed-in member.', response: { 202: noContent, ...problemResponses(401) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Send a new verification e-mail to the signed-in member: at most 3 in 15 minutes and 10 a day, else 429 rate_limited with Retry-After.',
+        response: { 202: noContent, ...problemResponses(401, 429) },
+      },
     },
     async (request, reply) => {
-      await resendVerification(context, requireAuth(request.auth));
+      const result = await resendVerification(context, requireAuth(request.auth));
+      if (!result.ok) return sendProblem(reply, result);
       return reply.code(202).send();
     },
   );

@@ -2,6 +2,7 @@
 // Every route here is `access: 'admin'` and reads only the caller's own organization; every
 // mutation is `sensitive` (P5: refused while the administrator must still set up a second factor).
 import type { FastifyInstance } from 'fastify';
+import { encodeCountryList, maxAllowedCountries, normaliseCountryList } from '../../core/phone-number.js';
 import type { Role } from '../../core/roles.js';
 import { decodeDirectoryCursor, defaultDirection, directorySortKeys, type DirectorySortKey, type SortDirection } from '../../core/user-directory.js';
 import type { AppContext } from '../../services/context.js';
@@ -37,7 +38,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7 } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null } } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true, recentPassword: true },
@@ -56,6 +57,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
             },
             smsAllowed: { type: 'boolean', description: 'S4: false stops offering text messages as a factor; numbers already added are kept but not used.' },
             smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
+            smsAllowedCountries: {
+              anyOf: [{ type: 'array', items: { type: 'string', pattern: '^[A-Za-z]{2}$' }, minItems: 1, maxItems: maxAllowedCountries }, { type: 'null' }],
+              description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country. Numbers already added keep working.',
+            },
           }),
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
@@ -69,6 +74,15 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       if (twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = twoFactor.recoveryCodePolicy;
       if (twoFactor?.smsAllowed !== undefined) changes.smsAllowed = twoFactor.smsAllowed ? 1 : 0;
       if (twoFactor?.smsCodeLength !== undefined) changes.smsCodeLength = twoFactor.smsCodeLength;
+      if (twoFactor?.smsAllowedCountries === null) changes.smsAllowedCountries = null;
+      else if (twoFactor?.smsAllowedCountries !== undefined) {
+        const countries = normaliseCountryList(twoFactor.smsAllowedCountries);
+        if (!countries.ok) {
+          const message = countries.reason === 'empty' ? 'Choose at least one country, or allow every country.' : `${countries.country} is not a country with phone numbers.`;
+          return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'twoFactor.smsAllowedCountries', message }] });
+        }
+        changes.smsAllowedCountries = encodeCountryList(countries.countries);
+      }
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
@@ -144,9 +158,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       config: { access: 'admin', sensitive: true, recentPassword: true, grant: 'users:write' },
       schema: {
         tags: ['organization'],
-        summary: 'Invite a teammate by e-mail with a role (A6).',
+        summary:
+          'Invite a teammate by e-mail with a role (A6). 409 email_taken only for an address already in this organization; an address with an account elsewhere is answered alike and its owner told by e-mail (no link). 429 rate_limited: 3 a day per address, 50 an hour per administrator, 200 a day per organization.',
         body: objectSchema({ email: emailField, name: nameField, role: roleField, twoFactorRequired: { type: 'boolean', default: false } }, ['email', 'name', 'role']),
-        response: { 201: objectSchema({ invitation: invitationSchema }, ['invitation']), ...problemResponses(400, 401, 403, 409) },
+        response: { 201: objectSchema({ invitation: invitationSchema }, ['invitation']), ...problemResponses(400, 401, 403, 409, 429) },
       },
     },
     async (request, reply) => {

@@ -29,8 +29,9 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
                 {
                   phoneNumber: { type: ['string', 'null'], description: 'The active number, masked ("+41 •• ••• •• 67"); null without one.' },
                   allowed: { type: 'boolean', description: 'S4: false when the organization does not allow text messages; a number stays but is not offered.' },
+                  allowedCountries: { type: ['array', 'null'], items: { type: 'string' }, description: 'The countries (ISO 3166-1 alpha-2) a new number may be from; null = any.' },
                 },
-                ['phoneNumber', 'allowed'],
+                ['phoneNumber', 'allowed', 'allowedCountries'],
               ),
             },
             ['enabled', 'required', 'methods', 'recoveryCodes', 'sms'],

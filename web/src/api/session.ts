@@ -23,6 +23,8 @@ export interface SessionOrganization {
     smsAllowed?: boolean;
     /** S2: digits in a texted code. */
     smsCodeLength?: 6 | 7;
+    /** Issue 10 item 6: countries (ISO 3166-1 alpha-2) whose mobile numbers may be added; null or absent: all. */
+    smsAllowedCountries?: string[] | null;
   };
 }
 

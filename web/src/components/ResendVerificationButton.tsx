@@ -14,7 +14,10 @@ export function ResendVerificationButton({ email }: { email: string }) {
       await resendVerificationEmail();
       setState({ kind: 'sent' });
     } catch (error) {
-      setState({ kind: 'failed', message: describeProblem(toProblem(error)) });
+      const problem = toProblem(error);
+      // Issue 10 item 7: resends are limited (3 in 15 minutes, 10 a day); say why, and for how long.
+      const message = problem.code === 'rate_limited' ? `We already sent you several links. Check your inbox and spam folder. ${describeProblem(problem).replace('Too many attempts. ', '')}` : describeProblem(problem);
+      setState({ kind: 'failed', message });
     }
   }
 

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { lazy, Suspense, useId, useRef, useState } from 'react';
 import { CheckboxField } from '../../components/CheckboxField';
 import { FormAlert } from '../../components/FormAlert';
 import { formatDateTime } from '../../components/format';
@@ -15,6 +15,9 @@ import { isGracePeriod } from '../security/two-factor-requirement';
 import { updateOrganization, type OrganizationChanges } from './admin-api';
 import { MakeOptionalDialog, RequireTwoFactorDialog } from './RequirementDialogs';
 import './admin.css';
+
+// The country list (libphonenumber-js metadata) loads only when an administrator limits countries.
+const AllowedCountriesField = lazy(async () => ({ default: (await import('./AllowedCountriesField')).AllowedCountriesField }));
 
 /** P1–P3, P6, R6 and T2's issuer: the organization's security policy and names, for administrators. */
 export function OrganizationSettingsPage() {
@@ -183,6 +186,14 @@ function RecoveryCodePolicySection() {
 }
 
 type SmsCodeLength = '6' | '7';
+type CountryScope = 'all' | 'listed';
+
+const countryScopeOptions = [
+  { value: 'all', label: 'Every country' },
+  { value: 'listed', label: 'Only the countries listed', hint: 'Numbers from other countries cannot be added. Numbers added before keep working.' },
+] as const;
+
+const allowedCountriesField = 'twoFactor.smsAllowedCountries';
 
 const codeLengthOptions = [
   { value: '6', label: '6 digits', hint: 'The usual length, and the default.' },
@@ -195,14 +206,21 @@ function TextMessagesSection() {
   const save = useSaveOrganization();
   const [isAllowed, setAllowed] = useState(organization.twoFactor.smsAllowed ?? true);
   const [codeLength, setCodeLength] = useState<SmsCodeLength>(organization.twoFactor.smsCodeLength === 7 ? '7' : '6');
+  const savedCountries = organization.twoFactor.smsAllowedCountries ?? null;
+  const [countryScope, setCountryScope] = useState<CountryScope>(savedCountries === null ? 'all' : 'listed');
+  const [countries, setCountries] = useState<string[]>(savedCountries ?? []);
   const [isSaved, setSaved] = useState(false);
   const form = useForm();
 
-  const submit = form.handleSubmit(async () => {
-    setSaved(false);
-    await save({ twoFactor: { smsAllowed: isAllowed, smsCodeLength: codeLength === '7' ? 7 : 6 } });
-    setSaved(true);
-  });
+  const submit = form.handleSubmit(
+    async () => {
+      setSaved(false);
+      const smsAllowedCountries = countryScope === 'all' ? null : countries;
+      await save({ twoFactor: { smsAllowed: isAllowed, smsCodeLength: codeLength === '7' ? 7 : 6, smsAllowedCountries } });
+      setSaved(true);
+    },
+    () => ({ [allowedCountriesField]: countryScope === 'listed' && countries.length === 0 ? 'Add at least one country, or allow every country.' : undefined }),
+  );
 
   return (
     <section className="card" aria-labelledby="sms-heading">
@@ -213,7 +231,7 @@ function TextMessagesSection() {
       </p>
       <form ref={form.formRef} onSubmit={submit} noValidate>
         {isSaved && <StatusMessage>The text message settings have been saved.</StatusMessage>}
-        <FormAlert problem={form.problem} fields={['smsAllowed', 'smsCodeLength']} />
+        <FormAlert problem={form.problem} fields={['smsAllowed', 'smsCodeLength', allowedCountriesField]} />
         <CheckboxField
           label="Allow text messages"
           name="smsAllowed"
@@ -241,6 +259,32 @@ function TextMessagesSection() {
           error={form.fieldErrors.smsCodeLength}
           disabled={!isAllowed}
         />
+        <RadioGroupField
+          legend="Countries of phone numbers"
+          name="smsCountryScope"
+          value={countryScope}
+          options={countryScopeOptions}
+          onValueChange={(value) => {
+            setCountryScope(value);
+            setSaved(false);
+          }}
+          hint="Codes are texted to mobile numbers only, never to landlines, premium-rate or toll-free numbers. Limiting countries to where your members live also limits what a misused account can cost."
+          error={countryScope === 'all' ? form.fieldErrors[allowedCountriesField] : undefined}
+          disabled={!isAllowed}
+        />
+        {countryScope === 'listed' && (
+          <Suspense fallback={<p className="muted">Loading the list of countries…</p>}>
+            <AllowedCountriesField
+              countries={countries}
+              onCountriesChange={(next) => {
+                setCountries(next);
+                setSaved(false);
+              }}
+              error={form.fieldErrors[allowedCountriesField]}
+              disabled={!isAllowed}
+            />
+          </Suspense>
+        )}
         <div className="form-actions form-actions-compact">
           <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Saving…" variant="secondary">
             Save text message settings

@@ -74,6 +74,8 @@ export interface OrganizationChanges {
     recoveryCodePolicy?: 'deplete' | 'replace';
     smsAllowed?: boolean;
     smsCodeLength?: 6 | 7;
+    /** Issue 10 item 6: null allows every country. */
+    smsAllowedCountries?: string[] | null;
   };
 }
 

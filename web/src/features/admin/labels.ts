@@ -64,6 +64,8 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'api_key.revoked': 'API key revoked',
   'user.created': 'Member created (command line)',
   'organization.members_listed': 'Members listed (command line)',
+  'two_factor.sms_limit_reached': 'Daily limit of text messages reached',
+  'invitation.existing_account_notified': 'Invited by another organization (told by e-mail, nothing changed)',
 };
 
 export function describeAuditEvent(type: string): string {

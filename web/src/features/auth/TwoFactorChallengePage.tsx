@@ -254,6 +254,8 @@ function describeSendProblem(problem: Problem): string {
       return 'The text message could not be sent. Try again in a moment, or use another way to sign in.';
     case 'sms_not_allowed':
       return 'Your organization no longer allows text messages. Use your authenticator app or a recovery code.';
+    case 'sms_limit_reached':
+      return 'No more text messages can be sent today. Use your authenticator app or a recovery code.';
     default:
       return describeProblem(problem);
   }

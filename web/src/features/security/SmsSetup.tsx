@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js/mobile';
 import { ApiError, isApiError, toProblem, type Problem } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { checkTextedCode, compactCode, describeTextThrottle } from '../../components/one-time-code';
@@ -14,7 +14,7 @@ import { formatSeconds, useCountdown } from '../../components/use-countdown';
 import { useFocusOnMount } from '../../components/use-focus-on-mount';
 import { useForm } from '../../components/use-form';
 import { useSession } from '../../session/session-context';
-import { callingCodeOf, checkPhoneNumber, countryOptions, exampleNumberFor, guessCountry } from './phone-number';
+import { allowedCountryOptions, callingCodeOf, checkPhoneNumber, exampleNumberFor, guessCountry, type CountryOption } from './phone-number';
 import { confirmSmsEnrollment, startSmsEnrollment, type SmsConfirmation } from './two-factor-api';
 
 /** S2: texts may be asked for again once a minute. */
@@ -39,7 +39,10 @@ type Step = { kind: 'number' } | { kind: 'code'; phoneNumber: string; displayNum
 export function SmsSetup({ onConfirmed, onCancel, isReplacing = false, cancelLabel = 'Cancel' }: SmsSetupProps) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const [step, setStep] = useState<Step>({ kind: 'number' });
-  const [country, setCountry] = useState<CountryCode>(() => guessCountry());
+  // Issue 10 item 6: only the countries the organization allows are offered.
+  const allowedCountries = useSession().organization.twoFactor.smsAllowedCountries ?? null;
+  const countries = allowedCountryOptions(allowedCountries);
+  const [country, setCountry] = useState<CountryCode>(() => guessCountry(countries));
   const [typed, setTyped] = useState('');
   const { secondsLeft, startCountdown } = useCountdown();
 
@@ -50,6 +53,8 @@ export function SmsSetup({ onConfirmed, onCancel, isReplacing = false, cancelLab
       </h3>
       {step.kind === 'number' ? (
         <NumberStep
+          countries={countries}
+          allowedCountries={allowedCountries}
           country={country}
           typed={typed}
           onCountryChange={setCountry}
@@ -84,6 +89,8 @@ export function SmsSetup({ onConfirmed, onCancel, isReplacing = false, cancelLab
 }
 
 interface NumberStepProps {
+  countries: readonly CountryOption[];
+  allowedCountries: readonly string[] | null;
   country: CountryCode;
   typed: string;
   onCountryChange: (country: CountryCode) => void;
@@ -95,11 +102,11 @@ interface NumberStepProps {
   cancelLabel: string;
 }
 
-function NumberStep({ country, typed, onCountryChange, onTypedChange, onSent, secondsUntilResend, onRetryAfter, onCancel, cancelLabel }: NumberStepProps) {
+function NumberStep({ countries, allowedCountries, country, typed, onCountryChange, onTypedChange, onSent, secondsUntilResend, onRetryAfter, onCancel, cancelLabel }: NumberStepProps) {
   const { withReauthentication } = useReauthentication();
   const form = useForm();
   const example = exampleNumberFor(country);
-  const check = checkPhoneNumber(country, typed);
+  const check = checkPhoneNumber(country, typed, allowedCountries);
 
   const submit = form.handleSubmit(
     async () => {
@@ -128,7 +135,7 @@ function NumberStep({ country, typed, onCountryChange, onTypedChange, onSent, se
           label="Country"
           name="country"
           value={country}
-          options={countryOptions}
+          options={countries}
           onValueChange={onCountryChange}
           error={form.fieldErrors.country}
         />
@@ -259,6 +266,7 @@ function CodeStep({ phoneNumber, onResend, secondsUntilResend, onRetryAfter, onC
 /** Our own codes for answers this page words itself (the shared catalogue would say it more vaguely). */
 const resendWaitCode = 'text_resend_wait';
 const deliveryFailedCode = 'text_delivery_failed';
+const limitReachedCode = 'text_limit_reached';
 
 /** S2–S4: the answers a texted code can meet, in words for this page. */
 export function explainSendProblem(error: unknown): unknown {
@@ -269,6 +277,11 @@ export function explainSendProblem(error: unknown): unknown {
       return new ApiError({ ...problem, code: deliveryFailedCode, title: 'The text message could not be sent. Check the number, or try again in a moment.' });
     case 'rate_limited':
       return new ApiError({ ...problem, code: resendWaitCode, title: describeTextThrottle(problem.retryAfterSeconds) });
+    case 'sms_limit_reached': {
+      // Issue 10 item 6: a daily cap of the organization or of the service, not this member's doing.
+      const hours = Math.max(1, Math.ceil((problem.retryAfterSeconds ?? 0) / 3600));
+      return new ApiError({ ...problem, code: limitReachedCode, title: `No more text messages can be sent today. Try again in ${hours} ${hours === 1 ? 'hour' : 'hours'}, or use an authenticator app or a recovery code.` });
+    }
     default:
       return error;
   }

@@ -46,6 +46,8 @@ export interface SmsStatus {
   phoneNumber: string | null;
   /** S4: false when the organization does not allow text messages. */
   allowed: boolean;
+  /** Issue 10 item 6: the countries a new number may be from; null (or absent, older servers) = any. */
+  allowedCountries?: string[] | null;
 }
 
 /** S1: a number waiting for its texted code, in E.164. */
