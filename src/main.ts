@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { readConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { createMailer, type MailLogger } from './mail/mailer.js';
+import { startMetricsServer, withTextMetrics, withThrottleMetrics } from './metrics/instrumentation.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createSmsDelivery } from './sms/sms-sender.js';
 import { createArgon2Hasher } from './security/passwords.js';
 import { createKeyedHasher, createSecretBox } from './security/secret-box.js';
@@ -30,8 +32,10 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
   if (loaded.generatedAt) logger.warn({ path: loaded.generatedAt }, 'generated a server key for development; set TESSERA_SECRET_KEY in production');
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store.db);
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, devMailbox: config.devMailbox, logger });
+  const metrics = config.metrics ? createMetrics({ databasePool: store.poolStats }) : undefined;
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, devMailbox: config.devMailbox, logger, onDelivery: metrics?.observeMail });
   const throttles = await openThrottleCounters(config, logger);
+  const sms = createSmsDelivery(config, logger);
   const context: AppContext = {
     db: store.db,
     sessionLookup: store.sessions,
@@ -41,9 +45,10 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
     secretBox: createSecretBox(loaded.key),
     keyedHasher: createKeyedHasher(loaded.key),
     mailer,
-    sms: createSmsDelivery(config, logger),
-    throttles: throttles.store,
+    sms: metrics ? withTextMetrics(sms, metrics) : sms,
+    throttles: metrics ? withThrottleMetrics(throttles.store, metrics) : throttles.store,
     config,
+    metrics,
   };
   return {
     context,
@@ -73,6 +78,8 @@ export interface ServingInstance {
   app: Awaited<ReturnType<typeof buildApp>>;
   /** Where it listens, e.g. http://127.0.0.1:3000. */
   address: string;
+  /** Where /metrics listens (N2), when METRICS_PORT is set. */
+  metricsAddress: string | undefined;
   /**
    * N3: readiness turns 503, the listener stops accepting, requests in flight are answered (idle
    * keep-alive connections close at once; after `shutdownTimeoutInMs` the rest are cut), the
@@ -91,11 +98,14 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
   const reminders = startTwoFactorReminderJob(runtime.context, bootLogger);
   const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ url: config.publicUrl.toString(), address, database: runtime.store.kind }, 'Tessera is ready');
+  // N2: /metrics on a listener of its own, never on the public port.
+  const metricsServer = runtime.context.metrics && config.metrics ? await startMetricsServer(runtime.context.metrics, config.metrics) : undefined;
+  app.log.info({ url: config.publicUrl.toString(), address, metrics: metricsServer?.address, database: runtime.store.kind }, 'Tessera is ready');
   let shutdown: Promise<void> | undefined;
   return {
     app,
     address,
+    metricsAddress: metricsServer?.address,
     shutdown() {
       shutdown ??= (async () => {
         isShuttingDown = true;
@@ -125,7 +135,7 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
           clearTimeout(graceOver);
           clearInterval(closeIdle);
         }
-        await Promise.all([reminders.stop(), housekeeping.stop()]);
+        await Promise.all([reminders.stop(), housekeeping.stop(), metricsServer?.close()]);
         await runtime.close();
         bootLogger.info({}, 'Tessera stopped');
       })();

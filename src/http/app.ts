@@ -16,6 +16,7 @@ import { registerInvitationRoutes } from './routes/invitations.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
+import { registerHttpMetrics } from '../metrics/instrumentation.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTextMessageRoutes } from './routes/text-messages.js';
@@ -103,6 +104,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerSecurityHeaders(app, securityHeaders);
   registerCsrfDefence(app, { publicUrl: context.config.publicUrl, isProduction: context.config.isProduction });
   registerAuthentication(app, context);
+  if (context.metrics) registerHttpMetrics(app, context.metrics);
 
   registerSystemRoutes(app, context);
   registerProbeRoutes(app, context, { isShuttingDown: options.isShuttingDown });

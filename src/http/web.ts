@@ -23,7 +23,8 @@ export async function registerWebUi(app: FastifyInstance, options: { webRoot: st
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/healthz';
+    // /metrics lives on its own listener (N2): here it is not a page either.
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/healthz' && path !== '/metrics';
     const isHiddenDevPage = path.startsWith('/dev/') && !(options.hasDevMailbox && isLoopbackAddress(request.socket.remoteAddress));
     if (!isPage || isHiddenDevPage) return sendProblem(reply, { code: 'not_found' });
     if (!indexHtml) return reply.code(503).type('text/plain; charset=utf-8').send('The web interface is not built yet: run `npm run build`.');

@@ -45,6 +45,8 @@ export interface MailerOptions {
   /** Keep the development mailbox (Config.devMailbox); by default outside production. */
   devMailbox?: boolean;
   logger: MailLogger;
+  /** N2: told the result of each delivery. */
+  onDelivery?: (result: 'sent' | 'failed') => void;
 }
 
 export function createMailer(options: MailerOptions): Mailer {
@@ -67,7 +69,9 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     send(message) {
       const delivery = deliver(message)
+        .then(() => options.onDelivery?.('sent'))
         .catch((error: unknown) => {
+          options.onDelivery?.('failed');
           options.logger.error({ to: message.to, subject: message.subject, err: error instanceof Error ? error.message : String(error) }, 'mail delivery failed');
         })
         .finally(() => pending.delete(delivery));

@@ -81,6 +81,7 @@ export async function recordAudit(db: Kysely<Database>, context: AppContext, ent
     createdAt,
     details: entry.actor.apiKey === undefined ? (entry.details ?? {}) : { ...entry.details, apiKeyId: entry.actor.apiKey.id, apiKeyName: entry.actor.apiKey.name },
   });
+  context.metrics?.observeAuditEvent(entry.type, entry.details);
 }
 
 export function memberActor(userId: string): AuditEntry['actor'] {

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { ErrorCode, FieldError } from '../core/errors.js';
 import type { Clock, KeyedHasher, Random, SecretBox } from '../core/ports.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { PasswordHasher } from '../security/passwords.js';
 import type { SmsDelivery } from '../sms/sms-sender.js';
 import type { Database } from '../store/schema.js';
@@ -24,6 +25,8 @@ export interface AppContext {
   /** Request-throttling counters: the database, or Redis with REDIS_URL (`.on(db)` picks the database handle). */
   throttles: ThrottleCounterStore;
   config: Config;
+  /** N2: set when METRICS_PORT is; domain counters are read off audit events, mail and texts. */
+  metrics?: Metrics;
 }
 
 /** Where a request came from, for sessions and the audit log. */

@@ -13,6 +13,8 @@ export interface Store {
   db: Kysely<Database>;
   kind: DatabaseKind;
   sessions: SessionLookup;
+  /** N2: the PostgreSQL pool's connections (SQLite has one connection and none to report). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -89,5 +91,11 @@ function openPostgres(url: string): Store {
   // event would end the whole process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return { db, kind: 'postgres', sessions: createPostgresSessionLookup(pool), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'postgres',
+    sessions: createPostgresSessionLookup(pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
 }
