@@ -1,6 +1,7 @@
 // Reads the environment once, validates it, and hands a plain object down. Nothing else reads
 // process.env, so tests build a Config directly.
 import { resolve } from 'node:path';
+import { parseCidr } from './core/cidr.js';
 import { defaultSessionLifetime, type SessionLifetime } from './core/session-policy.js';
 
 export interface Config {
@@ -20,6 +21,13 @@ export interface Config {
   isProduction: boolean;
   sessionLifetime: SessionLifetime;
   logLevel: string;
+  /**
+   * G2: addresses or CIDR blocks of the reverse proxies whose `X-Forwarded-For` is believed
+   * (TRUST_PROXY, comma-separated); empty: none, the client address is the socket's.
+   */
+  trustProxy: string[];
+  /** Password hashes that may wait for a core before new ones answer 503 `busy` (PASSWORD_HASH_QUEUE). */
+  passwordHashQueue: number;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +63,17 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss:// and name a host, such as redis://127.0.0.1:6379.');
   }
   return raw;
+}
+
+function readTrustProxy(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!parseCidr(entry)) throw new ConfigError(`TRUST_PROXY must list IP addresses or CIDR blocks separated by commas, such as 10.0.0.1,192.168.0.0/16; "${entry}" is neither.`);
+  }
+  return entries;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -94,5 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteTimeoutInMs: readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650) * 24 * hour,
     },
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: readTrustProxy(env),
+    passwordHashQueue: readInteger(env, 'PASSWORD_HASH_QUEUE', 64, 0, 100000),
   };
 }

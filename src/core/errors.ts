@@ -24,6 +24,8 @@ export const errorCatalogue = {
   rate_limited: { status: 429, title: 'Too many attempts. Please wait and try again.' },
   internal_error: { status: 500, title: 'Something went wrong on our side.' },
   sms_delivery_failed: { status: 502, title: 'The text message could not be sent. Please try again.' },
+  // The password-hash queue is full (a flood of sign-ins): answered at once with Retry-After.
+  busy: { status: 503, title: 'The server is busy. Please try again in a moment.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

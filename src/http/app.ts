@@ -47,7 +47,9 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
     // Per-request log lines cost throughput on the sign-in path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitInBytes,
-    trustProxy: false,
+    // G2: the client address comes from X-Forwarded-For only through a listed proxy (TRUST_PROXY);
+    // request.ip is then that client, for throttles, audit events, sessions, known browsers and K1 allow-lists.
+    trustProxy: context.config.trustProxy.length > 0 ? context.config.trustProxy : false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     // The router refuses bad URL encoding and overlong parameters before any hook runs, so

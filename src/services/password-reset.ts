@@ -2,15 +2,17 @@
 // second factor; it ends every session, since whoever had the old password may hold one.
 import { normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
-import { throttleRules, type ThrottleRule } from '../core/throttle-policy.js';
+import type { ThrottleClaim } from '../core/ports.js';
+import { addressThrottleSubject, throttleKey, throttleRules } from '../core/throttle-policy.js';
 import { passwordChangedMessage, passwordResetMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
-import { consumeEmailToken, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
+import { consumeEmailToken, insertEmailToken, restoreEmailToken, retireEmailTokens } from '../store/email-tokens.js';
 import { deleteSessionsOfUser } from '../store/sessions.js';
 import { findUserByEmail, findUserById, markEmailVerified, updatePasswordHash } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
-import { checkThrottles, countThrottleHits } from './password-check.js';
+import { PasswordHasherBusy } from '../security/passwords.js';
+import { claimThrottles } from './password-check.js';
 import { validateNewPassword } from './validation.js';
 
 const resetLifetimeInMs = 60 * 60 * 1000;
@@ -18,11 +20,11 @@ const resetLifetimeInMs = 60 * 60 * 1000;
 /** Always the same outcome for known and unknown addresses (no enumeration). */
 export async function requestPasswordReset(context: AppContext, email: string, origin: RequestOrigin): Promise<Outcome> {
   const emailNormalized = normaliseEmail(email);
-  const counters: Array<[ThrottleRule, string]> = [[throttleRules.passwordResetPerAccount, emailNormalized]];
-  if (origin.ip) counters.push([throttleRules.passwordResetPerAddress, origin.ip]);
-  const allowed = await checkThrottles(context, counters);
+  const claims: ThrottleClaim[] = [{ key: throttleKey(throttleRules.passwordResetPerAccount, emailNormalized), rule: throttleRules.passwordResetPerAccount }];
+  if (origin.ip) claims.push({ key: throttleKey(throttleRules.passwordResetPerAddress, addressThrottleSubject(origin.ip)), rule: throttleRules.passwordResetPerAddress });
+  // One atomic claim: concurrent requests cannot all pass a check made before any was counted.
+  const allowed = await claimThrottles(context, claims, nowInMs(context));
   if (!allowed.ok) return allowed;
-  await countThrottleHits(context, counters);
 
   const user = await findUserByEmail(context.db, emailNormalized);
   if (!user) return { ok: true };
@@ -40,11 +42,26 @@ export async function requestPasswordReset(context: AppContext, email: string, o
 export async function confirmPasswordReset(context: AppContext, token: string, password: string, origin: RequestOrigin): Promise<Outcome> {
   const passwordProblem = validateNewPassword(password);
   if (passwordProblem) return passwordProblem;
-  const passwordHash = await context.passwords.hash(password);
   const now = nowInMs(context);
+  // Hashing is earned: per address a bounded number of tries, and the token is used up (one
+  // conditional UPDATE) before argon2 runs, so a wrong or replayed token costs no hash.
+  if (origin.ip) {
+    const allowed = await claimThrottles(context, [{ key: throttleKey(throttleRules.passwordResetConfirmPerAddress, addressThrottleSubject(origin.ip)), rule: throttleRules.passwordResetConfirmPerAddress }], now);
+    if (!allowed.ok) return allowed;
+  }
+  const tokenHash = hashToken(token);
+  const userId = await consumeEmailToken(context.db, tokenHash, 'password_reset', now);
+  if (!userId) return fail('invalid_token');
+  let passwordHash: string;
+  try {
+    passwordHash = await context.passwords.hash(password);
+  } catch (error) {
+    // The server was too busy to hash: the link stays usable for another try.
+    if (error instanceof PasswordHasherBusy) await restoreEmailToken(context.db, tokenHash, now);
+    throw error;
+  }
   const user = await context.db.transaction().execute(async (trx) => {
-    const userId = await consumeEmailToken(trx, hashToken(token), 'password_reset', now);
-    const found = userId ? await findUserById(trx, userId) : undefined;
+    const found = await findUserById(trx, userId);
     if (!found) return undefined;
     await updatePasswordHash(trx, found.id, passwordHash);
     await deleteSessionsOfUser(trx, found.id);

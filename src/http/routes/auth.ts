@@ -57,7 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
             },
             ['status'],
           ),
-          ...problemResponses(400, 401, 415, 429),
+          ...problemResponses(400, 401, 415, 429, 503),
         },
       },
     },
@@ -131,7 +131,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         tags: ['auth'],
         summary: 'Confirm the password for sensitive actions in the next 10 minutes (A5).',
         body: objectSchema({ password: passwordField }, ['password']),
-        response: { 204: noContent, ...problemResponses(400, 401, 429) },
+        response: { 204: noContent, ...problemResponses(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -193,7 +193,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         tags: ['auth'],
         summary: 'Set a new password with the e-mailed token; ends every session (A4).',
         body: objectSchema({ token: tokenField, password: passwordField }, ['token', 'password']),
-        response: { 204: noContent, ...problemResponses(400) },
+        response: { 204: noContent, ...problemResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {
