@@ -12,6 +12,7 @@ import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditLogRoutes } from './routes/audit-log.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerKnownBrowserRoutes } from './routes/known-browsers.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
@@ -93,6 +94,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerMembersRoutes(app, context);
   registerAuditLogRoutes(app, context);
   registerApiKeyRoutes(app, context);
+  registerKnownBrowserRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

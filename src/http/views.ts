@@ -35,8 +35,9 @@ export const organizationSchema = {
         recoveryCodePolicy: { type: 'string', enum: ['deplete', 'replace'] },
         smsAllowed: { type: 'boolean', description: 'S4: whether members may use text messages as a factor.' },
         smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
+        rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step; 0 = off.' },
       },
-      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength'],
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'rememberBrowserDays'],
     },
   },
   required: ['id', 'name', 'brandName', 'twoFactor'],
@@ -53,6 +54,7 @@ export function organizationView(organization: Organization) {
       recoveryCodePolicy: organization.recoveryCodePolicy,
       smsAllowed: organization.smsAllowed === 1,
       smsCodeLength: smsCodeLengthOf(organization.smsCodeLength),
+      rememberBrowserDays: organization.rememberBrowserDays,
     },
   };
 }

@@ -5,12 +5,15 @@ import type { Session } from '../store/schema.js';
 import { findUserById, updatePasswordHash, updateUserName } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers, identifyKnownBrowser } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import type { Authenticated } from './sessions.js';
 import { validateNewPassword } from './validation.js';
 
-export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin): Promise<Outcome> {
-  const check = await verifyPasswordGuarded(context, auth.user.emailNormalized, auth.user, password, origin);
+/** `browserToken`: the device cookie of this browser (G2: the member's known browser is counted apart). */
+export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin, browserToken?: string): Promise<Outcome> {
+  const knownBrowser = await identifyKnownBrowser(context, browserToken, auth.user.id);
+  const check = await verifyPasswordGuarded(context, auth.user.emailNormalized, auth.user, password, origin, { knownBrowserId: knownBrowser?.id });
   if (!check.ok) return check.code === 'invalid_credentials' ? fail('invalid_credentials', { fieldErrors: [{ field: 'password', message: 'The password is not correct.' }] }) : check;
   await context.db.transaction().execute(async (trx) => {
     await setReauthenticatedAt(trx, auth.session.id, nowInMs(context));
@@ -30,6 +33,7 @@ export async function changePassword(context: AppContext, auth: Authenticated, c
     await deleteSessionsOfUser(trx, auth.user.id, auth.session.id);
     await setReauthenticatedAt(trx, auth.session.id, nowInMs(context));
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.password_changed', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
+    await forgetRememberedBrowsers(trx, context, auth.user, 'password_changed', memberActor(auth.user.id), origin);
   });
   context.mailer.send(passwordChangedMessage(auth.user.email, auth.user.name));
   return { ok: true };

@@ -45,6 +45,10 @@ export const auditEventTypes = [
   // K1: API keys of the organization.
   'api_key.created',
   'api_key.revoked',
+  // G1, B2: known and remembered browsers.
+  'browser.remembered',
+  'browser.forgotten',
+  'browser.remembered_forgotten',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -8,10 +8,11 @@ import { passwordChangedMessage, passwordResetMessage } from '../mail/templates.
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { consumeEmailToken, insertEmailToken, restoreEmailToken, retireEmailTokens } from '../store/email-tokens.js';
 import { deleteSessionsOfUser } from '../store/sessions.js';
+import type { User } from '../store/schema.js';
 import { findUserByEmail, findUserById, markEmailVerified, updatePasswordHash } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, linkWithToken, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
-import { PasswordHasherBusy } from '../security/passwords.js';
+import { forgetRememberedBrowsers } from './known-browsers.js';
 import { claimThrottles } from './password-check.js';
 import { validateNewPassword } from './validation.js';
 
@@ -52,24 +53,25 @@ export async function confirmPasswordReset(context: AppContext, token: string, p
   const tokenHash = hashToken(token);
   const userId = await consumeEmailToken(context.db, tokenHash, 'password_reset', now);
   if (!userId) return fail('invalid_token');
-  let passwordHash: string;
+  let user: User | undefined;
   try {
-    passwordHash = await context.passwords.hash(password);
+    const passwordHash = await context.passwords.hash(password);
+    user = await context.db.transaction().execute(async (trx) => {
+      const found = await findUserById(trx, userId);
+      if (!found) return undefined;
+      await updatePasswordHash(trx, found.id, passwordHash);
+      await deleteSessionsOfUser(trx, found.id);
+      // Following the link proved control of the mailbox.
+      await markEmailVerified(trx, found.id, now);
+      await recordAudit(trx, context, { organizationId: found.organizationId, type: 'user.password_reset', actor: memberActor(found.id), targetUserId: found.id, origin });
+      await forgetRememberedBrowsers(trx, context, found, 'password_reset', memberActor(found.id), origin);
+      return found;
+    });
   } catch (error) {
-    // The server was too busy to hash: the link stays usable for another try.
-    if (error instanceof PasswordHasherBusy) await restoreEmailToken(context.db, tokenHash, now);
+    // Too busy to hash, or the change could not be saved: the link stays usable for another try.
+    await restoreEmailToken(context.db, tokenHash, now);
     throw error;
   }
-  const user = await context.db.transaction().execute(async (trx) => {
-    const found = await findUserById(trx, userId);
-    if (!found) return undefined;
-    await updatePasswordHash(trx, found.id, passwordHash);
-    await deleteSessionsOfUser(trx, found.id);
-    // Following the link proved control of the mailbox.
-    await markEmailVerified(trx, found.id, now);
-    await recordAudit(trx, context, { organizationId: found.organizationId, type: 'user.password_reset', actor: memberActor(found.id), targetUserId: found.id, origin });
-    return found;
-  });
   if (!user) return fail('invalid_token');
   context.mailer.send(passwordChangedMessage(user.email, user.name));
   return { ok: true };

@@ -13,6 +13,7 @@ import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredent
 import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
 import { openTotpSecret, refuseWhileLocked, rejectSecondFactorCode, useSecondFactorCode } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
@@ -120,6 +121,7 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: used.method } });
+    await forgetRememberedBrowsers(trx, context, auth.user, 'two_factor_disabled', memberActor(auth.user.id), origin);
     return true;
   });
   if (!done) return wrongCode();

@@ -16,6 +16,8 @@ import { requireAuth } from '../route-config.js';
 import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, secondFactorCodeField, textField, tokenField } from '../schemas.js';
 import { sessionStateSchema, sessionStateView } from '../views.js';
 import { resolveSession } from '../../services/sessions.js';
+import { recognizeAfterSecondStep, recognizeBrowser } from '../../services/known-browsers.js';
+import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 
 export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
   app.post<{ Body: { organization: string; name: string; email: string; password: string } }>(
@@ -37,6 +39,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);
       const auth = await resolveSession(context, result.session.token);
+      // G1: the browser that created the account is its first known browser (no G4 e-mail for it).
+      setBrowserCookie(reply, context, await recognizeBrowser(context, auth!.user, readBrowserCookie(request), originOf(request), { notify: false }));
       return reply.code(201).send(sessionStateView(auth!, context.clock.now().getTime()));
     },
   );
@@ -62,11 +66,12 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request, reply) => {
-      const result = await signIn(context, request.body, originOf(request), request.auth?.session.id);
+      const result = await signIn(context, request.body, originOf(request), request.auth?.session.id, readBrowserCookie(request));
       if (!result.ok) return sendProblem(reply, result);
       switch (result.status) {
         case 'signed_in':
           setSessionCookie(reply, context, result.session);
+          setBrowserCookie(reply, context, result.browser);
           return { status: result.status };
         case 'two_factor_required':
           // L1: a challenge with its own cookie, and no session.
@@ -75,19 +80,23 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         case 'two_factor_setup_required':
           // P5: a session that only opens the setup until a second factor is confirmed.
           setSessionCookie(reply, context, result.session);
+          setBrowserCookie(reply, context, result.browser);
           return { status: result.status };
       }
     },
   );
 
-  app.post<{ Body: { code: string } }>(
+  app.post<{ Body: { code: string; rememberBrowser?: boolean } }>(
     '/api/v1/auth/two-factor',
     {
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'The second step of signing in: an authenticator, texted or recovery code (L1–L4, S2).',
-        body: objectSchema({ code: secondFactorCodeField }, ['code']),
+        body: objectSchema(
+          { code: secondFactorCodeField, rememberBrowser: { type: 'boolean', description: 'B2: skip the second step on this browser for the days the organization allows (ignored when it does not, and with a recovery code).' } },
+          ['code'],
+        ),
         response: {
           200: objectSchema({ status: { type: 'string', enum: ['signed_in'] }, recoveryCodesRemaining: { type: 'integer', description: 'Present when a recovery code was used.' } }, ['status']),
           ...problemResponses(400, 401, 415, 429),
@@ -100,6 +109,11 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       clearChallengeCookie(reply, context);
       setSessionCookie(reply, context, result.session);
+      const auth = await resolveSession(context, result.session.token);
+      if (auth) {
+        const asked = { browserToken: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
+        setBrowserCookie(reply, context, await recognizeAfterSecondStep(context, auth.user, result.method, asked, originOf(request)));
+      }
       return result.recoveryCodesRemaining === undefined ? { status: 'signed_in' } : { status: 'signed_in', recoveryCodesRemaining: result.recoveryCodesRemaining };
     },
   );
@@ -135,7 +149,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request, reply) => {
-      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request));
+      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request), readBrowserCookie(request));
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(204).send();
     },

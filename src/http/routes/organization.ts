@@ -37,7 +37,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7 } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; rememberBrowserDays?: number } } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true },
@@ -56,6 +56,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
             },
             smsAllowed: { type: 'boolean', description: 'S4: false stops offering text messages as a factor; numbers already added are kept but not used.' },
             smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
+            rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step once its member asks; 0 turns it off. Lowering it forgets every remembered browser.' },
           }),
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
@@ -69,6 +70,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       if (twoFactor?.recoveryCodePolicy !== undefined) changes.recoveryCodePolicy = twoFactor.recoveryCodePolicy;
       if (twoFactor?.smsAllowed !== undefined) changes.smsAllowed = twoFactor.smsAllowed ? 1 : 0;
       if (twoFactor?.smsCodeLength !== undefined) changes.smsCodeLength = twoFactor.smsCodeLength;
+      if (twoFactor?.rememberBrowserDays !== undefined) changes.rememberBrowserDays = twoFactor.rememberBrowserDays;
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
