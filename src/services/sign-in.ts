@@ -24,7 +24,7 @@ export interface SignInInput {
 
 export type SignInResult = Outcome<
   | { status: 'signed_in'; session: StartedSession; browser: IssuedBrowserCookie }
-  | { status: 'two_factor_required'; methods: SecondStepMethod[]; challenge: IssuedChallenge }
+  | { status: 'two_factor_required'; methods: SecondStepMethod[]; challenge: IssuedChallenge; rememberBrowserDays: number }
   | { status: 'two_factor_setup_required'; session: StartedSession; browser: IssuedBrowserCookie }
 >;
 
@@ -54,7 +54,8 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
     if (hasTotp) methods.push('totp');
     if (hasSms && organization?.smsAllowed === 1) methods.push('sms');
     methods.push('recovery_code');
-    return { ok: true, status: 'two_factor_required', methods, challenge };
+    // B2: the challenge page offers "don't ask again" for this many days (0: not offered).
+    return { ok: true, status: 'two_factor_required', methods, challenge, rememberBrowserDays: organization?.rememberBrowserDays ?? 0 };
   }
   // P5: no way around the setup for a member without a second factor (a remembered browser means one is set up).
   const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf(member, organization), skipsSecondStep, now);

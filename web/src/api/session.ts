@@ -23,6 +23,8 @@ export interface SessionOrganization {
     smsAllowed?: boolean;
     /** S2: digits in a texted code. */
     smsCodeLength?: 6 | 7;
+    /** B2: days a browser may skip the second step; 0 = off. */
+    rememberBrowserDays?: number;
   };
 }
 

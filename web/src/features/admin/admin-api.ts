@@ -73,6 +73,8 @@ export interface OrganizationChanges {
     recoveryCodePolicy?: 'deplete' | 'replace';
     smsAllowed?: boolean;
     smsCodeLength?: 6 | 7;
+    /** B2: 0 (off) to 30. */
+    rememberBrowserDays?: number;
   };
 }
 
