@@ -113,6 +113,7 @@ export interface KnownBrowserView {
   ip: string | null;
   firstSeenAt: number;
   lastUsedAt: number;
+  rememberedAt: number | null;
   rememberedUntil: number | null;
 }
 
@@ -136,6 +137,7 @@ export async function listBrowsers(context: AppContext, user: User, currentBrows
       ip: browser.ip,
       firstSeenAt: browser.createdAt,
       lastUsedAt: browser.lastUsedAt,
+      rememberedAt: isRememberedAt(browser, days, now) ? browser.rememberedAt : null,
       rememberedUntil: isRememberedAt(browser, days, now) ? browser.rememberedUntil : null,
     };
   });

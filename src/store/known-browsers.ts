@@ -62,6 +62,16 @@ export async function deleteKnownBrowsersOfUser(db: Kysely<Database>, userId: st
   return rows.map((row) => row.id);
 }
 
+/** Housekeeping: at most `batchSize` browsers unused for their whole lifetime (G1); reports how many. */
+export async function deleteExpiredKnownBrowsers(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('knownBrowsers')
+    .where('id', 'in', (eb) => eb.selectFrom('knownBrowsers as b').select('b.id').where('b.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .where('expiresAt', '<=', expiresAtOrBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** B2: remembers one of the member's browsers for the second step until `untilInMs`. */
 export async function rememberKnownBrowser(db: Kysely<Database>, userId: string, id: string, nowInMs: number, untilInMs: number): Promise<boolean> {
   const result = await db.updateTable('knownBrowsers').set({ rememberedAt: nowInMs, rememberedUntil: untilInMs }).where('id', '=', id).where('userId', '=', userId).executeTakeFirst();

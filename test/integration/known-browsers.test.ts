@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { strongPassword, tokenFromLink } from '../support/agent.js';
 import { auditEventsOf, Browser, dumpAllTables, expectProblem, inviteMember, mailTo, memberWithTwoFactor, minute, nextStep, signUpMember, totpCode, type Member } from '../support/two-factor.js';
+import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
 
@@ -205,6 +206,20 @@ describe(`G1 G4 the device cookie and the browsers list (database: ${testDatabas
     const events = await auditEventsOf(t, fay.userId, 'browser.forgotten');
     expect(events.map((e) => (e.details.browserIds as string[]).length)).toEqual([1, 2]);
   });
+  it('G1 a browser unused for 180 days is no longer known, and housekeeping deletes it', async () => {
+    const hal = await signUpMember(t, { email: 'stale@known.example', verify: false });
+    const list = async () => (await hal.browser.get('/api/v1/me/known-browsers')).json().browsers as unknown[];
+    expect(await list()).toHaveLength(1);
+    const before = await t.store.db.selectFrom('knownBrowsers').select('id').execute();
+    t.clock.advance(180 * day);
+    const laptop = new Browser(t.app, { userAgent: chromeOnLinux, headers: { origin: 'https://tessera.test' } });
+    for (const [name, value] of hal.browser.cookies) if (name === browserCookie) laptop.cookies.set(name, value);
+    expect((await laptop.login(hal.email)).statusCode).toBe(200);
+    // Expired: a new browser again (G4), and the old row is gone at the next housekeeping pass.
+    expect(await mailTo(t, hal.email, 'New sign-in to your account')).toHaveLength(1);
+    expect((await purgeExpiredRecords(t.context)).knownBrowsers).toBe(before.length);
+    expect(await t.store.db.selectFrom('knownBrowsers').select('id').execute()).toHaveLength(1);
+  });
 });
 
 describe(`B2 remembered browsers (database: ${testDatabaseKind})`, () => {
@@ -253,7 +268,8 @@ describe(`B2 remembered browsers (database: ${testDatabaseKind})`, () => {
     const laptop = await rememberedBrowser(bob);
     // Never the password.
     expectProblem(await laptop.login(bob.email, 'not the password'), 401, 'invalid_credentials');
-    const listed = ((await laptop.get('/api/v1/me/known-browsers')).json().browsers as Array<{ current: boolean; remembered: { until: string } | null }>).find((b) => b.current)!;
+    const listed = ((await laptop.get('/api/v1/me/known-browsers')).json().browsers as Array<{ current: boolean; remembered: { at: string; until: string } | null }>).find((b) => b.current)!;
+    expect(Date.parse(listed.remembered!.at)).toBeLessThanOrEqual(t.clock.now().getTime());
     const untilInMs = Date.parse(listed.remembered!.until) - t.clock.now().getTime();
     expect(untilInMs).toBeGreaterThan(7 * day - 5 * minute);
     expect(untilInMs).toBeLessThanOrEqual(7 * day);

@@ -19,7 +19,10 @@ const browserSchema = objectSchema(
     ip: { ...nullableString, description: 'The address of its last sign-in.' },
     firstSeenAt: { type: 'string', format: 'date-time' },
     lastUsedAt: { type: 'string', format: 'date-time' },
-    remembered: { anyOf: [objectSchema({ until: { type: 'string', format: 'date-time' } }, ['until']), { type: 'null' }], description: 'B2: skips the second step until then.' },
+    remembered: {
+      anyOf: [objectSchema({ at: { type: 'string', format: 'date-time' }, until: { type: 'string', format: 'date-time' } }, ['at', 'until']), { type: 'null' }],
+      description: 'B2: remembered at `at`, skips the second step until `until`.',
+    },
   },
   ['id', 'current', 'browser', 'os', 'userAgent', 'ip', 'firstSeenAt', 'lastUsedAt', 'remembered'],
 );
@@ -35,7 +38,7 @@ function browserView(browser: KnownBrowserView) {
     ip: browser.ip,
     firstSeenAt: new Date(browser.firstSeenAt).toISOString(),
     lastUsedAt: new Date(browser.lastUsedAt).toISOString(),
-    remembered: browser.rememberedUntil === null ? null : { until: new Date(browser.rememberedUntil).toISOString() },
+    remembered: browser.rememberedUntil === null ? null : { at: new Date(browser.rememberedAt ?? browser.rememberedUntil).toISOString(), until: new Date(browser.rememberedUntil).toISOString() },
   };
 }
 

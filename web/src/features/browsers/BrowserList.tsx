@@ -39,6 +39,12 @@ export function BrowserList({ browsers, onForget, forgettingId }: BrowserListPro
                 </div>
                 {browser.remembered && (
                   <div>
+                    <dt>Remembered on</dt>
+                    <dd>{formatDateTime(browser.remembered.at)}</dd>
+                  </div>
+                )}
+                {browser.remembered && (
+                  <div>
                     <dt>Remembered until</dt>
                     <dd>{formatDateTime(browser.remembered.until)}</dd>
                   </div>

@@ -10,7 +10,7 @@ export interface KnownBrowser {
   ip: string | null;
   firstSeenAt: string;
   lastUsedAt: string;
-  remembered: { until: string } | null;
+  remembered: { at: string; until: string } | null;
 }
 
 export const listKnownBrowsers = () => api.get<{ browsers: KnownBrowser[] }>('/api/v1/me/known-browsers');
