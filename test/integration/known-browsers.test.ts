@@ -241,7 +241,10 @@ describe(`B2 remembered browsers (database: ${testDatabaseKind})`, () => {
   /** Signs in with a code from a new browser, asking to be remembered; returns that browser. */
   async function rememberedBrowser(member: Member & { secret: string }, remoteAddress = '192.0.2.60'): Promise<Browser> {
     const browser = new Browser(t.app, { remoteAddress, userAgent: chromeOnLinux });
-    expect((await browser.login(member.email)).json().status).toBe('two_factor_required');
+    const challenged = (await browser.login(member.email)).json();
+    expect(challenged.status).toBe('two_factor_required');
+    // The challenge page offers the checkbox for the organization's number of days.
+    expect(challenged.rememberBrowserDays).toBeGreaterThan(0);
     const done = await browser.post('/api/v1/auth/two-factor', { code: totpCode(t, member.secret), rememberBrowser: true });
     expect(done.statusCode, done.body).toBe(200);
     nextStep(t);
@@ -256,7 +259,7 @@ describe(`B2 remembered browsers (database: ${testDatabaseKind})`, () => {
     for (const wrong of [31, -1, 1.5, '7', null]) expectProblem(await ann.browser.patch('/api/v1/organization', { twoFactor: { rememberBrowserDays: wrong } }), 400, 'validation_failed', String(wrong));
     // Off: asking to be remembered does nothing.
     const browser = new Browser(t.app, { userAgent: chromeOnLinux });
-    await browser.login(ann.email);
+    expect((await browser.login(ann.email)).json()).not.toHaveProperty('rememberBrowserDays');
     expect((await browser.post('/api/v1/auth/two-factor', { code: totpCode(t, ann.secret), rememberBrowser: true })).statusCode).toBe(200);
     nextStep(t);
     expect((await browser.login(ann.email)).json().status).toBe('two_factor_required');

@@ -58,7 +58,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
             {
               status: { type: 'string', enum: ['signed_in', 'two_factor_required', 'two_factor_setup_required'] },
               methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
-              rememberBrowserDays: { type: 'integer', description: 'B2, with two_factor_required: the days `rememberBrowser` would skip the second step on this browser; 0 when the organization does not allow it.' },
+              rememberBrowserDays: { type: 'integer', description: 'B2, with two_factor_required: the days `rememberBrowser` would skip the second step on this browser; absent when the organization does not allow it.' },
             },
             ['status'],
           ),
@@ -77,7 +77,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         case 'two_factor_required':
           // L1: a challenge with its own cookie, and no session.
           setChallengeCookie(reply, context, result.challenge);
-          return { status: result.status, methods: result.methods, rememberBrowserDays: result.rememberBrowserDays };
+          // B2: present only while the organization lets browsers be remembered.
+          return { status: result.status, methods: result.methods, ...(result.rememberBrowserDays > 0 ? { rememberBrowserDays: result.rememberBrowserDays } : {}) };
         case 'two_factor_setup_required':
           // P5: a session that only opens the setup until a second factor is confirmed.
           setSessionCookie(reply, context, result.session);
