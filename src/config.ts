@@ -2,6 +2,7 @@
 // process.env, so tests build a Config directly.
 import { resolve } from 'node:path';
 import { isLoopbackHost } from './core/loopback.js';
+import { parseCidr } from './core/cidr.js';
 import { defaultSessionLifetime, type SessionLifetime } from './core/session-policy.js';
 
 export interface Config {
@@ -33,6 +34,13 @@ export interface Config {
   /** N2: where /metrics listens (METRICS_PORT, METRICS_HOST); unset: no metrics. */
   metrics: { port: number; host: string } | undefined;
   logLevel: string;
+  /**
+   * G2: addresses or CIDR blocks of the reverse proxies whose `X-Forwarded-For` is believed
+   * (TRUST_PROXY, comma-separated); empty: none, the client address is the socket's.
+   */
+  trustProxy: string[];
+  /** Password hashes that may wait for a core before new ones answer 503 `busy` (PASSWORD_HASH_QUEUE). */
+  passwordHashQueue: number;
 }
 
 /** One or more settings are wrong; `problems` names each (N6: `tessera config check` lists them all). */
@@ -124,6 +132,17 @@ function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+function readTrustProxy(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!parseCidr(entry)) throw new ConfigError(`TRUST_PROXY must list IP addresses or CIDR blocks separated by commas, such as 10.0.0.1,192.168.0.0/16; "${entry}" is neither.`);
+  }
+  return entries;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   // N6: every setting is read even after one fails, so one run names every mistake.
@@ -177,6 +196,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutInMs: read(() => readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600), 10) * 1000,
     metrics: env.METRICS_PORT ? { port: read(() => readInteger(env, 'METRICS_PORT', 9464, 0, 65535), 9464), host: env.METRICS_HOST || '127.0.0.1' } : undefined,
     logLevel,
+    trustProxy: read(() => readTrustProxy(env), []),
+    passwordHashQueue: read(() => readInteger(env, 'PASSWORD_HASH_QUEUE', 64, 0, 100000), 64),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

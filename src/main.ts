@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, logger: MailLogger & { warn(ob
     sessionLookup: store.sessions,
     clock: systemClock,
     random: systemRandom,
-    passwords: createArgon2Hasher(),
+    passwords: createArgon2Hasher({ maxWaiting: config.passwordHashQueue }),
     secretBox: createSecretBox(loaded.key),
     keyedHasher: createKeyedHasher(loaded.key),
     mailer,

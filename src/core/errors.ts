@@ -29,6 +29,8 @@ export const errorCatalogue = {
   second_factor_reauthentication_required: { status: 403, title: 'Please confirm your password and enter a current code to continue.' },
   // Issue 10 item 6: a daily cap of texts (per organization, or of the whole service) is reached.
   sms_limit_reached: { status: 429, title: 'No more text messages can be sent today. Use another method, or try again later.' },
+  // The password-hash queue is full (a flood of sign-ins): answered at once with Retry-After.
+  busy: { status: 503, title: 'The server is busy. Please try again in a moment.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -57,4 +57,9 @@ export interface ThrottleCounters {
    * refused send is not counted against the limits that had room.
    */
   claim(claims: readonly ThrottleClaim[], nowInMs: number): Promise<boolean>;
+  /**
+   * Gives back one count on each counter claimed at `claimedAtInMs`, if its window has not
+   * restarted since (G2: an attempt that turned out right, or was never evaluated, is not a guess).
+   */
+  release(claims: readonly ThrottleClaim[], claimedAtInMs: number): Promise<void>;
 }

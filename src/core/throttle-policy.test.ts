@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideThrottle, throttleKey, throttleRules, type ThrottleRule } from './throttle-policy.js';
+import { addressThrottleSubject, decideThrottle, retryAfterOf, throttleKey, throttleRules, type ThrottleRule } from './throttle-policy.js';
 
 const minute = 60 * 1000;
 const start = 1_800_000_000_000;
@@ -37,5 +37,20 @@ describe('throttle policy (A2, A4; ASVS V2.2.1)', () => {
   it('keys counters by rule and subject', () => {
     expect(throttleKey(throttleRules.loginPerAccount, 'ada@example.com')).toBe('login:account:ada@example.com');
     expect(throttleKey(throttleRules.loginPerAddress, '127.0.0.1')).not.toBe(throttleKey(throttleRules.loginPerAccount, '127.0.0.1'));
+  });
+
+  it('G2 counts IPv6 clients by /64 and IPv4 clients (also IPv4-mapped) by their address', () => {
+    expect(addressThrottleSubject('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressThrottleSubject('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressThrottleSubject('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressThrottleSubject('2001:db8:1:2::1')).toBe(addressThrottleSubject('2001:0db8:0001:0002:ffff::9'));
+    expect(addressThrottleSubject('2001:db8:1:3::1')).not.toBe(addressThrottleSubject('2001:db8:1:2::1'));
+    expect(addressThrottleSubject('not an address')).toBe('not an address');
+  });
+
+  it('G2 a refused claim waits for the fullest counter, at least a second', () => {
+    const full = { count: 3, windowStartedAt: start };
+    expect(retryAfterOf([{ counter: full, rule }, { counter: undefined, rule }], start + minute)).toBe(9 * minute);
+    expect(retryAfterOf([{ counter: { count: 1, windowStartedAt: start }, rule }], start)).toBe(1000);
   });
 });

@@ -13,6 +13,7 @@ import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditLogRoutes } from './routes/audit-log.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
+import { registerKnownBrowserRoutes } from './routes/known-browsers.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
@@ -71,7 +72,9 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
     // main.ts closes the connections itself (after a grace period for requests still arriving).
     return503OnClosing: false,
     forceCloseConnections: false,
-    trustProxy: false,
+    // G2: the client address comes from X-Forwarded-For only through a listed proxy (TRUST_PROXY);
+    // request.ip is then that client, for throttles, audit events, sessions, known browsers and K1 allow-lists.
+    trustProxy: context.config.trustProxy.length > 0 ? context.config.trustProxy : false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     // The router refuses bad URL encoding and overlong parameters before any hook runs, so
@@ -117,6 +120,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerMembersRoutes(app, context);
   registerAuditLogRoutes(app, context);
   registerApiKeyRoutes(app, context);
+  registerKnownBrowserRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

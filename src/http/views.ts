@@ -37,8 +37,9 @@ export const organizationSchema = {
         smsAllowed: { type: 'boolean', description: 'S4: whether members may use text messages as a factor.' },
         smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
         smsAllowedCountries: { type: ['array', 'null'], items: { type: 'string' }, description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country.' },
+        rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step; 0 = off.' },
       },
-      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries'],
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries', 'rememberBrowserDays'],
     },
   },
   required: ['id', 'name', 'brandName', 'twoFactor'],
@@ -56,6 +57,7 @@ export function organizationView(organization: Organization) {
       smsAllowed: organization.smsAllowed === 1,
       smsCodeLength: smsCodeLengthOf(organization.smsCodeLength),
       smsAllowedCountries: decodeCountryList(organization.smsAllowedCountries),
+      rememberBrowserDays: organization.rememberBrowserDays,
     },
   };
 }

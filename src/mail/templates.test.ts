@@ -60,6 +60,8 @@ describe('mail templates', () => {
       memberTwoFactorRequirementMessage: templates.memberTwoFactorRequirementMessage('a@example.com', { required: true, hasTwoFactor: false, requiredByOrganization: false }),
       twoFactorRequiredMessage: templates.twoFactorRequiredMessage('a@example.com', hostile, deadline, link),
       twoFactorReminderMessage: templates.twoFactorReminderMessage('a@example.com', hostile, deadline, link),
+      unknownClientsLockedMessage: templates.unknownClientsLockedMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox on Linux' }),
+      newBrowserSignInMessage: templates.newBrowserSignInMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox', os: 'Linux' }, link),
     };
     const builders = Object.entries(templates).filter(([name, value]) => typeof value === 'function' && name.endsWith('Message')).map(([name]) => name);
     expect(Object.keys(built).sort()).toEqual(builders.sort());

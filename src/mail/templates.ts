@@ -195,3 +195,28 @@ export function twoFactorReminderMessage(to: string, organizationName: string, d
     action: { label: 'Set up two-factor authentication', url: settingsLink },
   });
 }
+
+/** G3: the account's limit for unknown clients tripped (once a window). */
+export function unknownClientsLockedMessage(to: string, attempt: { at: Date; ip: string | null; browser: string }): MailMessage {
+  return render(to, 'Sign-in attempts to your account were paused', {
+    greeting: 'Hello,',
+    paragraphs: [
+      `Someone entered a wrong password for your account too many times. The last attempt was at ${attempt.at.toUTCString()} from ${attempt.ip ?? 'an unknown address'} using ${attempt.browser}.`,
+      'For the next 15 minutes, sign-in is paused for browsers you have not used before. If this wasn\'t you, there is nothing to do: the browsers you already signed in with still work as usual.',
+    ],
+    footer: 'If you think someone knows your password, change it in your security settings.',
+  });
+}
+
+/** G4: a complete sign-in from a browser the member had not used before. */
+export function newBrowserSignInMessage(to: string, signIn: { at: Date; ip: string | null; browser: string | null; os: string | null }, sessionsLink: string): MailMessage {
+  return render(to, 'New sign-in to your account', {
+    greeting: 'Hello,',
+    paragraphs: [
+      `Your account was signed in to from a browser it had not been used with before.`,
+      `Time: ${signIn.at.toUTCString()}. Address: ${signIn.ip ?? 'unknown'}. Browser: ${signIn.browser ?? 'unknown'}. Operating system: ${signIn.os ?? 'unknown'}.`,
+      'If this was you, there is nothing to do. If it wasn\'t, end that session and change your password.',
+    ],
+    action: { label: 'Review your sessions', url: sessionsLink },
+  });
+}

@@ -12,14 +12,38 @@ export interface PasswordHasher {
 }
 
 /**
- * At most one hash per core at a time: more only contend for the same cores, hold 19 MiB each,
- * and take every thread of libuv's pool (default 4), which file and DNS work also need.
+ * Thrown when the hash queue is full: the caller answers 503 `busy` with Retry-After instead of
+ * waiting, so a flood of passwords cannot queue up work that starves everyone's sign-in.
  */
-function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+export class PasswordHasherBusy extends Error {
+  readonly retryAfterInMs = 2000;
+  constructor() {
+    super('The password hash queue is full.');
+  }
+}
+
+export interface PasswordHashLimits {
+  /** Hashes running at once (default: one per core). */
+  concurrency?: number;
+  /** Hashes waiting for a turn; one more is refused with PasswordHasherBusy (PASSWORD_HASH_QUEUE, default 64). */
+  maxWaiting?: number;
+}
+
+export const defaultPasswordHashQueue = 64;
+
+/**
+ * At most one hash per core at a time: more only contend for the same cores, hold 19 MiB each,
+ * and take every thread of libuv's pool (default 4), which file and DNS work also need. At most
+ * `maxWaiting` more wait; beyond that the work is refused at once rather than queued without end.
+ */
+function limitConcurrency(limit: number, maxWaiting: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: Array<() => void> = [];
   return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (running >= limit) {
+      if (waiting.length >= maxWaiting) throw new PasswordHasherBusy();
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
     running++;
     try {
       return await task();
@@ -30,16 +54,20 @@ function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise
   };
 }
 
-export function createArgon2Hasher(): PasswordHasher {
-  const run = limitConcurrency(availableParallelism());
+export function createArgon2Hasher(limits: PasswordHashLimits = {}): PasswordHasher {
+  const run = limitConcurrency(limits.concurrency ?? availableParallelism(), limits.maxWaiting ?? defaultPasswordHashQueue);
   return {
     hash: (password) => run(() => argon2.hash(password, options)),
     async verify(hash, password) {
-      try {
-        return await run(() => argon2.verify(hash, password));
-      } catch {
-        return false;
-      }
+      const verifyOrFalse = async () => {
+        try {
+          return await argon2.verify(hash, password);
+        } catch {
+          // A malformed stored hash matches nothing.
+          return false;
+        }
+      };
+      return run(verifyOrFalse);
     },
   };
 }
@@ -49,5 +77,7 @@ let cachedDummyHash: Promise<string> | undefined;
 /** A hash of a random password, made once, for equal-time answers to unknown accounts. */
 export function dummyPasswordHash(hasher: PasswordHasher): Promise<string> {
   cachedDummyHash ??= hasher.hash(randomBytes(32).toString('base64url'));
+  // A full queue must not leave a refused promise cached for good.
+  cachedDummyHash.catch(() => (cachedDummyHash = undefined));
   return cachedDummyHash;
 }

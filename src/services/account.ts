@@ -7,6 +7,7 @@ import type { Database, Session } from '../store/schema.js';
 import { findUserById, updatePasswordHash, updateUserName } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers, identifyKnownBrowser } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { attemptSecondFactorCode } from './second-factor-codes.js';
 import type { Authenticated } from './sessions.js';
@@ -17,9 +18,12 @@ import { validateNewPassword } from './validation.js';
  * recovery) of a member who has a second factor, the session also counts as having proved it; a
  * wrong code is refused like D1's (counted towards the L3 lock) and confirms nothing, the password
  * included. A member without a second factor has nothing to prove: a code is ignored.
+ * `browserToken`: the device cookie of this browser (G2: the member's known browser is counted apart).
  */
-export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin, code?: string): Promise<Outcome> {
-  const check = await verifyPasswordGuarded(context, auth.user.emailNormalized, auth.user, password, origin);
+export async function reauthenticate(context: AppContext, auth: Authenticated, password: string, origin: RequestOrigin, options: { code?: string; browserToken?: string } = {}): Promise<Outcome> {
+  const { code, browserToken } = options;
+  const knownBrowser = await identifyKnownBrowser(context, browserToken, auth.user.id);
+  const check = await verifyPasswordGuarded(context, auth.user.emailNormalized, auth.user, password, origin, { knownBrowserId: knownBrowser?.id });
   if (!check.ok) return check.code === 'invalid_credentials' ? fail('invalid_credentials', { fieldErrors: [{ field: 'password', message: 'The password is not correct.' }] }) : check;
   const now = nowInMs(context);
   const audit = (trx: Kysely<Database>, details?: Record<string, unknown>) =>
@@ -54,6 +58,7 @@ export async function changePassword(context: AppContext, auth: Authenticated, c
     await deleteSessionsOfUser(trx, auth.user.id, auth.session.id);
     await setReauthenticatedAt(trx, auth.session.id, nowInMs(context));
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.password_changed', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
+    await forgetRememberedBrowsers(trx, context, auth.user, 'password_changed', memberActor(auth.user.id), origin);
   });
   context.mailer.send(passwordChangedMessage(auth.user.email));
   return { ok: true };

@@ -49,6 +49,10 @@ export const auditEventTypes = [
   // by another organization, answered there like any invitation and told here (item 5).
   'two_factor.sms_limit_reached',
   'invitation.existing_account_notified',
+  // G1, B2: known and remembered browsers.
+  'browser.remembered',
+  'browser.forgotten',
+  'browser.remembered_forgotten',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -8,6 +8,7 @@ import { findOrganizationById } from '../store/organizations.js';
 import { findUserByEmail } from '../store/users.js';
 import { recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { identifyKnownBrowser } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { setupRequirementOf, type Authenticated } from './sessions.js';
 
@@ -38,10 +39,12 @@ function hasControlCharacter(value: string): boolean {
   return false;
 }
 
-export async function authenticateWithPassword(context: AppContext, credentials: BasicCredentials, origin: RequestOrigin): Promise<Outcome<{ auth: Authenticated }>> {
+/** `browserToken`: a device cookie sent along (G2: the member's known browser is counted apart, as at sign-in). */
+export async function authenticateWithPassword(context: AppContext, credentials: BasicCredentials, origin: RequestOrigin, browserToken?: string): Promise<Outcome<{ auth: Authenticated }>> {
   const emailNormalized = normaliseEmail(credentials.email);
   const user = await findUserByEmail(context.db, emailNormalized);
-  const check = await verifyPasswordGuarded(context, emailNormalized, user, credentials.password, origin);
+  const knownBrowser = await identifyKnownBrowser(context, browserToken, user?.id);
+  const check = await verifyPasswordGuarded(context, emailNormalized, user, credentials.password, origin, { knownBrowserId: knownBrowser?.id });
   if (!check.ok) {
     if (user && check.code === 'invalid_credentials') {
       await recordAudit(context.db, context, { organizationId: user.organizationId, type: 'user.sign_in_failed', actor: { type: 'anonymous', userId: null }, targetUserId: user.id, origin, details: { reason: 'wrong_password', via: 'basic' } });

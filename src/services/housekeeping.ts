@@ -6,6 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { purgeCutoffs } from '../core/retention.js';
 import { deleteExpiredEmailTokens } from '../store/email-tokens.js';
+import { deleteExpiredKnownBrowsers } from '../store/known-browsers.js';
 import { deleteExpiredSessions } from '../store/sessions.js';
 import { deleteExpiredSignInChallenges } from '../store/sign-in-challenges.js';
 import { deleteExpiredSmsCodes, deleteExpiredSmsEnrollments } from '../store/text-messages.js';
@@ -26,6 +27,8 @@ export interface PurgeCounts {
   emailTokens: number;
   sessions: number;
   throttles: number;
+  /** G1: browsers not used for 180 days. */
+  knownBrowsers: number;
 }
 
 /** One pass; safe to call any number of times, from any instance. */
@@ -51,6 +54,7 @@ export async function purgeExpiredRecords(context: AppContext, batchSize = purge
     emailTokens: await inBatches(() => deleteExpiredEmailTokens(db, cutoffs.expiresAtOrBefore, batchSize)),
     sessions: await inBatches(() => deleteExpiredSessions(db, { lastSeenAtOrBefore: cutoffs.sessionsLastSeenAtOrBefore, createdAtOrBefore: cutoffs.sessionsCreatedAtOrBefore }, batchSize)),
     throttles: await inBatches(() => deleteExpiredThrottles(db, cutoffs.throttleWindowsStartedAtOrBefore, batchSize)),
+    knownBrowsers: await inBatches(() => deleteExpiredKnownBrowsers(db, cutoffs.expiresAtOrBefore, batchSize)),
   };
 }
 

@@ -18,6 +18,7 @@ import { isApiKeyActive } from '../store/api-keys.js';
 import { refuseWithoutGrant, revokeApiKeysOfCreator } from './api-keys.js';
 import { actorOf, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers } from './known-browsers.js';
 import type { Authenticated } from './sessions.js';
 
 /** Who acts, for which organization, from where (an administrator's request or the CLI). */
@@ -98,6 +99,8 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
         details: { methods, pendingSetupRemoved: factors.pendingEnrollments + texts.pendingEnrollments > 0, recoveryCodesRemoved },
       });
     }
+    // B2: without a second factor there is nothing left to skip.
+    await forgetRememberedBrowsers(trx, context, member, 'two_factor_reset', scope.actor, scope.origin);
     const organization = await findOrganizationById(trx, scope.organizationId);
     return { member, changed, organization };
   });

@@ -1,6 +1,8 @@
 // The organization as administrators see it: settings and two-factor policy (P1, P3, P6),
 // members, audit log.
+import { forgetsRememberedBrowsers } from '../core/known-browsers.js';
 import { checkRequirementChange } from '../core/policy.js';
+import { forgetRememberedBrowsersOfOrganization } from '../store/known-browsers.js';
 import { twoFactorRequiredMessage } from '../mail/templates.js';
 import { findOrganizationById, setTwoFactorDeadline, turnTwoFactorRequirementOff, turnTwoFactorRequirementOn, updateOrganization } from '../store/organizations.js';
 import { countUsersWithoutTwoFactor, listUsersWithoutTwoFactor, type MemberContact } from '../store/users.js';
@@ -22,6 +24,8 @@ export interface OrganizationChanges {
   smsCodeLength?: number;
   /** Issue 10 item 6: "CH,DE" (encodeCountryList); null = every country. */
   smsAllowedCountries?: string | null;
+  /** B2: 0 (off) to 30 days. */
+  rememberBrowserDays?: number;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */
@@ -66,7 +70,13 @@ export async function updateOrganizationSettings(
   const organizationId = admin.organization.id;
   const actor = memberActor(admin.user.id);
   const done = await context.db.transaction().execute(async (trx) => {
+    const previousRememberDays = changes.rememberBrowserDays === undefined ? undefined : (await findOrganizationById(trx, organizationId))?.rememberBrowserDays;
     await updateOrganization(trx, organizationId, changes);
+    // B2: a shorter promise (or none) than members were given: every remembered browser asks again.
+    if (previousRememberDays !== undefined && changes.rememberBrowserDays !== undefined && forgetsRememberedBrowsers(previousRememberDays, changes.rememberBrowserDays)) {
+      const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
+      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'organization_policy', count } });
+    }
     if (Object.keys(changes).length > 0) {
       await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
     }

@@ -10,6 +10,7 @@ import { hasSmsNumber } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
 import { memberActor, recordAudit } from './audit.js';
 import { nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { identifyKnownBrowser, isRememberedForSecondStep, recognizeBrowser, type IssuedBrowserCookie } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
@@ -22,15 +23,18 @@ export interface SignInInput {
 }
 
 export type SignInResult = Outcome<
-  | { status: 'signed_in'; session: StartedSession }
-  | { status: 'two_factor_required'; methods: SecondStepMethod[]; challenge: IssuedChallenge }
-  | { status: 'two_factor_setup_required'; session: StartedSession }
+  | { status: 'signed_in'; session: StartedSession; browser: IssuedBrowserCookie }
+  | { status: 'two_factor_required'; methods: SecondStepMethod[]; challenge: IssuedChallenge; rememberBrowserDays: number }
+  | { status: 'two_factor_setup_required'; session: StartedSession; browser: IssuedBrowserCookie }
 >;
 
-export async function signIn(context: AppContext, input: SignInInput, origin: RequestOrigin, previousSessionId?: string): Promise<SignInResult> {
+/** `browserToken`: the device cookie this browser sent, if any (G1). */
+export async function signIn(context: AppContext, input: SignInInput, origin: RequestOrigin, previousSessionId?: string, browserToken?: string): Promise<SignInResult> {
   const emailNormalized = normaliseEmail(input.email);
   const user = await findUserByEmail(context.db, emailNormalized);
-  const check = await verifyPasswordGuarded(context, emailNormalized, user, input.password, origin);
+  // G2: the member's own known browser is counted apart from strangers.
+  const knownBrowser = await identifyKnownBrowser(context, browserToken, user?.id);
+  const check = await verifyPasswordGuarded(context, emailNormalized, user, input.password, origin, { knownBrowserId: knownBrowser?.id });
   if (!check.ok) {
     if (user && check.code === 'invalid_credentials') {
       await recordAudit(context.db, context, { organizationId: user.organizationId, type: 'user.sign_in_failed', actor: { type: 'anonymous', userId: null }, targetUserId: user.id, origin, details: { reason: 'wrong_password' } });
@@ -41,17 +45,20 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
   const now = nowInMs(context);
   const organization = await findOrganizationById(context.db, member.organizationId);
   const [hasTotp, hasSms] = await Promise.all([hasTotpCredential(context.db, member.id), hasSmsNumber(context.db, member.id)]);
-  if (hasTotp || hasSms) {
+  // B2: a browser remembered for this member skips the second step (never the password).
+  const skipsSecondStep = (hasTotp || hasSms) && (await isRememberedForSecondStep(context, knownBrowser, member));
+  if ((hasTotp || hasSms) && !skipsSecondStep) {
     const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
     // S4: a number is offered only while the organization allows text messages.
     const methods: SecondStepMethod[] = [];
     if (hasTotp) methods.push('totp');
     if (hasSms && organization?.smsAllowed === 1) methods.push('sms');
     methods.push('recovery_code');
-    return { ok: true, status: 'two_factor_required', methods, challenge };
+    // B2: the challenge page offers "don't ask again" for this many days (0: not offered).
+    return { ok: true, status: 'two_factor_required', methods, challenge, rememberBrowserDays: organization?.rememberBrowserDays ?? 0 };
   }
-  // P5: no way around the setup; the member has no second factor (checked above).
-  const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf(member, organization), false, now);
+  // P5: no way around the setup for a member without a second factor (a remembered browser means one is set up).
+  const setupOnly = organization !== undefined && mustSetUpAtSignIn(setupRequirementOf(member, organization), skipsSecondStep, now);
   const session = await context.db.transaction().execute(async (trx) => {
     // A3: signing in replaces whatever session this browser had.
     if (previousSessionId) await deleteSession(trx, previousSessionId);
@@ -63,9 +70,11 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
       actor: memberActor(member.id),
       targetUserId: member.id,
       origin,
-      details: { method: 'password', secondFactor: null, ...(setupOnly ? { setupRequired: true } : {}) },
+      details: { method: 'password', secondFactor: skipsSecondStep ? 'remembered_browser' : null, ...(setupOnly ? { setupRequired: true } : {}) },
     });
     return started;
   });
-  return setupOnly ? { ok: true, status: 'two_factor_setup_required', session } : { ok: true, status: 'signed_in', session };
+  // G1: this browser is known to the member from now on (G4: e-mailed when it is new).
+  const browser = await recognizeBrowser(context, member, browserToken, origin, { notify: true });
+  return setupOnly ? { ok: true, status: 'two_factor_setup_required', session, browser } : { ok: true, status: 'signed_in', session, browser };
 }

@@ -30,6 +30,7 @@ import { hasTotpCredential } from '../store/totp.js';
 import { hashToken } from '../security/tokens.js';
 import { memberActor, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash } from './second-factor-codes.js';
 import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
@@ -267,6 +268,7 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     if (isOnlyFactor) {
       await deleteRecoveryCodes(trx, userId);
       await setRecoveryCodesRegenerationRequired(trx, userId, false);
+      await forgetRememberedBrowsers(trx, context, auth.user, 'two_factor_disabled', memberActor(userId), origin);
     }
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: method, twoFactorOff: isOnlyFactor } });
   });

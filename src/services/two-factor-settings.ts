@@ -13,6 +13,7 @@ import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredent
 import { deleteSmsFactor } from '../store/text-messages.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
 import { attemptSecondFactorCode, openTotpSecret } from './second-factor-codes.js';
 import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
@@ -114,6 +115,7 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: method } });
+    await forgetRememberedBrowsers(trx, context, auth.user, 'two_factor_disabled', memberActor(auth.user.id), origin);
   });
   if (!done.ok) return done;
   context.mailer.send(twoFactorDisabledMessage(auth.user.email));

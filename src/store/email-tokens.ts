@@ -36,6 +36,11 @@ export async function consumeEmailToken(
   return row?.userId;
 }
 
+/** Undoes a consumption at `usedAtInMs` whose work could not be done (the server was busy), so the link works again. */
+export async function restoreEmailToken(db: Kysely<Database>, tokenHash: string, usedAtInMs: number): Promise<void> {
+  await db.updateTable('emailTokens').set({ usedAt: null }).where('tokenHash', '=', tokenHash).where('usedAt', '=', usedAtInMs).execute();
+}
+
 /** A newer link replaces older unused ones of the same purpose. */
 export async function retireEmailTokens(db: Kysely<Database>, userId: string, purpose: EmailTokenPurpose, nowInMs: number): Promise<void> {
   await db.updateTable('emailTokens').set({ usedAt: nowInMs }).where('userId', '=', userId).where('purpose', '=', purpose).where('usedAt', 'is', null).execute();

@@ -25,6 +25,8 @@ export interface OrganizationTable {
   smsCodeLength: Generated<number>;
   /** Issue 10 item 6: countries texts may go to, "CH,DE"; null = every country. */
   smsAllowedCountries: Generated<string | null>;
+  /** B2: days a browser may skip the second step once remembered; 0 = off (at most 30). */
+  rememberBrowserDays: Generated<number>;
 }
 
 export interface UserTable {
@@ -216,6 +218,7 @@ export interface Database {
   smsEnrollments: SmsEnrollmentTable;
   smsCodes: SmsCodeTable;
   apiKeys: ApiKeyTable;
+  knownBrowsers: KnownBrowserTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -229,3 +232,19 @@ export type SignInChallenge = Selectable<SignInChallengeTable>;
 export type Invitation = Selectable<InvitationTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+/** G1: a browser known to a member; B2: remembered for the second step while `rememberedUntil` is ahead. */
+export interface KnownBrowserTable {
+  id: string;
+  userId: string;
+  tokenHash: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+  ip: string | null;
+  userAgent: string | null;
+  rememberedAt: number | null;
+  rememberedUntil: number | null;
+}
+
+export type KnownBrowser = Selectable<KnownBrowserTable>;

@@ -63,6 +63,20 @@ export async function claimThrottle(db: Kysely<Database>, key: string, rule: Thr
   return row !== undefined;
 }
 
+/**
+ * G2: gives back one count claimed at `claimedAtInMs`, in one statement, and only while the
+ * counter is still in the window that claim counted in (a restarted window owes nothing).
+ */
+export async function releaseThrottle(db: Kysely<Database>, key: string, claimedAtInMs: number): Promise<void> {
+  await db
+    .updateTable('throttles')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('key', '=', key)
+    .where('count', '>', 0)
+    .where('windowStartedAt', '<=', claimedAtInMs)
+    .execute();
+}
+
 export async function clearThrottle(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('throttles').where('key', '=', key).execute();
 }

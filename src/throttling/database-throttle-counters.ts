@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ThrottleClaim, ThrottleCounters } from '../core/ports.js';
 import type { Database } from '../store/schema.js';
-import { claimThrottle, clearThrottle, countThrottleHit, readThrottle } from '../store/throttles.js';
+import { claimThrottle, clearThrottle, countThrottleHit, readThrottle, releaseThrottle } from '../store/throttles.js';
 
 /**
  * Where the counters live (AppContext.throttles). `on(db)` gives the counters whose database work
@@ -22,6 +22,9 @@ export function databaseThrottleCounters(db: Kysely<Database>): ThrottleCounters
     hit: (key, nowInMs, windowInMs) => countThrottleHit(db, key, nowInMs, windowInMs),
     clear: (key) => clearThrottle(db, key),
     claim: (claims, nowInMs) => claimAll(db, claims, nowInMs),
+    async release(claims, claimedAtInMs) {
+      for (const { key } of claims) await releaseThrottle(db, key, claimedAtInMs);
+    },
   };
 }
 

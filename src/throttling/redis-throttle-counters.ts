@@ -61,10 +61,25 @@ end
 return 1
 `;
 
-/** The client with the two scripts defined on it (EVALSHA, loaded again by ioredis when Redis forgot them). */
+// KEYS the counters; ARGV[1] the time they were claimed (ms). Gives one count back on each counter
+// still in the window that claim counted in.
+const releaseScript = `
+local claimed = tonumber(ARGV[1])
+for _, key in ipairs(KEYS) do
+  local fields = redis.call('HMGET', key, 'count', 'windowStartedAt')
+  local count, started = tonumber(fields[1]), tonumber(fields[2])
+  if count ~= nil and started ~= nil and count > 0 and started <= claimed then
+    redis.call('HINCRBY', key, 'count', -1)
+  end
+end
+return 1
+`;
+
+/** The client with the scripts defined on it (EVALSHA, loaded again by ioredis when Redis forgot them). */
 type ScriptedRedis = Redis & {
   throttleHit(key: string, nowInMs: string, windowInMs: string): Promise<[string, string]>;
   throttleClaim(numberOfKeys: number, ...keysThenArguments: string[]): Promise<number>;
+  throttleRelease(numberOfKeys: number, ...keysThenArguments: string[]): Promise<number>;
 };
 
 export interface RedisLogger {
@@ -104,6 +119,7 @@ export function createRedisThrottleCounters(options: RedisThrottleCounterOptions
   }) as ScriptedRedis;
   redis.defineCommand('throttleHit', { numberOfKeys: 1, lua: hitScript });
   redis.defineCommand('throttleClaim', { lua: claimScript });
+  redis.defineCommand('throttleRelease', { lua: releaseScript });
 
   const warnings = pacedWarnings(options.clock, options.logger);
   let isDown = false;
@@ -153,6 +169,14 @@ export function createRedisThrottleCounters(options: RedisThrottleCounterOptions
             () => database.clear(key),
           ),
         claim: (claims, nowInMs) => orDatabase('claim', () => claimCounters(redis, claims.map((claim) => ({ ...claim, key: redisKey(claim.key) })), nowInMs), () => database.claim(claims, nowInMs)),
+        release: (claims, claimedAtInMs) =>
+          orDatabase(
+            'release',
+            async () => {
+              if (claims.length > 0) await redis.throttleRelease(claims.length, ...claims.map((claim) => redisKey(claim.key)), String(claimedAtInMs));
+            },
+            () => database.release(claims, claimedAtInMs),
+          ),
       };
     },
     async close() {

@@ -13,6 +13,7 @@ import { hasGrant } from '../../core/api-grants.js';
 import { authenticateApiKey, noteApiKeyUse } from '../../services/api-keys.js';
 import { authenticateWithPassword, parseBasicCredentials } from '../../services/basic-authentication.js';
 import { readCookie, serializeCookie } from '../cookies.js';
+import { readBrowserCookie } from '../known-browser-cookie.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import type { RouteAccess } from '../route-config.js';
@@ -80,7 +81,7 @@ async function authenticateHeader(request: FastifyRequest, context: AppContext, 
   if (basic && !request.routeOptions.url?.startsWith('/api/v1/auth/')) {
     const credentials = parseBasicCredentials(basic[1]!);
     if (!credentials) return { code: 'invalid_credentials' };
-    const result = await authenticateWithPassword(context, credentials, origin);
+    const result = await authenticateWithPassword(context, credentials, origin, readBrowserCookie(request));
     if (!result.ok) return result;
     request.auth = result.auth;
     return refusalFor(request, context);

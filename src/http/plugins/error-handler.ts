@@ -1,6 +1,7 @@
 // One place turns every thrown error into problem+json; 5xx answers never carry internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { FieldError } from '../../core/errors.js';
+import { PasswordHasherBusy } from '../../security/passwords.js';
 import { sendProblem } from '../problem.js';
 
 function fieldErrorsOf(error: FastifyError): FieldError[] {
@@ -39,6 +40,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, { code: 'validation_failed', detail: 'The request body is not valid JSON.' });
     }
+    if ((error as unknown) instanceof PasswordHasherBusy) return sendProblem(reply, { code: 'busy', retryAfterInMs: (error as unknown as PasswordHasherBusy).retryAfterInMs });
     const status = error.statusCode ?? 500;
     if (status === 404) return sendProblem(reply, { code: 'not_found' });
     if (status >= 400 && status < 500) {

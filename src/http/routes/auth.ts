@@ -15,6 +15,8 @@ import { requireAuth } from '../route-config.js';
 import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, secondFactorCodeField, textField, tokenField } from '../schemas.js';
 import { sessionStateSchema, sessionStateView } from '../views.js';
 import { resolveSession } from '../../services/sessions.js';
+import { recognizeAfterSecondStep, recognizeBrowser } from '../../services/known-browsers.js';
+import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 
 export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
   app.post<{ Body: { organization: string; name: string; email: string; password: string } }>(
@@ -34,6 +36,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);
       const auth = await resolveSession(context, result.session.token);
+      // G1: the browser that created the account is its first known browser (no G4 e-mail for it).
+      setBrowserCookie(reply, context, await recognizeBrowser(context, auth!.user, readBrowserCookie(request), originOf(request), { notify: false }));
       return reply.code(201).send(sessionStateView(auth!, context.clock.now().getTime()));
     },
   );
@@ -51,40 +55,47 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
             {
               status: { type: 'string', enum: ['signed_in', 'two_factor_required', 'two_factor_setup_required'] },
               methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
+              rememberBrowserDays: { type: 'integer', description: 'B2, with two_factor_required: the days `rememberBrowser` would skip the second step on this browser; absent when the organization does not allow it.' },
             },
             ['status'],
           ),
-          ...problemResponses(400, 401, 415, 429),
+          ...problemResponses(400, 401, 415, 429, 503),
         },
       },
     },
     async (request, reply) => {
-      const result = await signIn(context, request.body, originOf(request), request.auth?.session.id);
+      const result = await signIn(context, request.body, originOf(request), request.auth?.session.id, readBrowserCookie(request));
       if (!result.ok) return sendProblem(reply, result);
       switch (result.status) {
         case 'signed_in':
           setSessionCookie(reply, context, result.session);
+          setBrowserCookie(reply, context, result.browser);
           return { status: result.status };
         case 'two_factor_required':
           // L1: a challenge with its own cookie, and no session.
           setChallengeCookie(reply, context, result.challenge);
-          return { status: result.status, methods: result.methods };
+          // B2: present only while the organization lets browsers be remembered.
+          return { status: result.status, methods: result.methods, ...(result.rememberBrowserDays > 0 ? { rememberBrowserDays: result.rememberBrowserDays } : {}) };
         case 'two_factor_setup_required':
           // P5: a session that only opens the setup until a second factor is confirmed.
           setSessionCookie(reply, context, result.session);
+          setBrowserCookie(reply, context, result.browser);
           return { status: result.status };
       }
     },
   );
 
-  app.post<{ Body: { code: string } }>(
+  app.post<{ Body: { code: string; rememberBrowser?: boolean } }>(
     '/api/v1/auth/two-factor',
     {
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'The second step of signing in: an authenticator, texted or recovery code (L1–L4, S2).',
-        body: objectSchema({ code: secondFactorCodeField }, ['code']),
+        body: objectSchema(
+          { code: secondFactorCodeField, rememberBrowser: { type: 'boolean', description: 'B2: skip the second step on this browser for the days the organization allows (ignored when it does not, and with a recovery code).' } },
+          ['code'],
+        ),
         response: {
           200: objectSchema({ status: { type: 'string', enum: ['signed_in'] }, recoveryCodesRemaining: { type: 'integer', description: 'Present when a recovery code was used.' } }, ['status']),
           ...problemResponses(400, 401, 415, 429),
@@ -97,6 +108,11 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       clearChallengeCookie(reply, context);
       setSessionCookie(reply, context, result.session);
+      const auth = await resolveSession(context, result.session.token);
+      if (auth) {
+        const asked = { browserToken: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
+        setBrowserCookie(reply, context, await recognizeAfterSecondStep(context, auth.user, result.method, asked, originOf(request)));
+      }
       return result.recoveryCodesRemaining === undefined ? { status: 'signed_in' } : { status: 'signed_in', recoveryCodesRemaining: result.recoveryCodesRemaining };
     },
   );
@@ -129,11 +145,11 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         summary:
           'Confirm the password for sensitive actions in the next 10 minutes (A5); with `code`, a current code of a member with two-factor authentication also allows replacing or revealing a second factor (a wrong code counts towards the L3 lock and confirms nothing).',
         body: objectSchema({ password: passwordField, code: secondFactorCodeField }, ['password']),
-        response: { 204: noContent, ...problemResponses(400, 401, 429) },
+        response: { 204: noContent, ...problemResponses(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
-      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request), request.body.code);
+      const result = await reauthenticate(context, requireAuth(request.auth), request.body.password, originOf(request), { code: request.body.code, browserToken: readBrowserCookie(request) });
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(204).send();
     },
@@ -196,7 +212,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         tags: ['auth'],
         summary: 'Set a new password with the e-mailed token; ends every session (A4).',
         body: objectSchema({ token: tokenField, password: passwordField }, ['token', 'password']),
-        response: { 204: noContent, ...problemResponses(400) },
+        response: { 204: noContent, ...problemResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {

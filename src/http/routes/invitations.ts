@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../services/context.js';
 import { acceptInvitation, previewInvitation } from '../../services/invitations.js';
 import { resolveSession } from '../../services/sessions.js';
+import { recognizeBrowser } from '../../services/known-browsers.js';
+import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 import { setSessionCookie } from '../plugins/authentication.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
@@ -50,6 +52,8 @@ export function registerInvitationRoutes(app: FastifyInstance, context: AppConte
       if (!result.ok) return sendProblem(reply, result);
       setSessionCookie(reply, context, result.session);
       const auth = await resolveSession(context, result.session.token);
+      // G1: the browser that accepted is the member's first known browser.
+      setBrowserCookie(reply, context, await recognizeBrowser(context, auth!.user, readBrowserCookie(request), originOf(request), { notify: false }));
       return reply.code(201).send(sessionStateView(auth!, context.clock.now().getTime()));
     },
   );

@@ -38,7 +38,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null; rememberBrowserDays?: number } } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true, recentPassword: true },
@@ -61,6 +61,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
               anyOf: [{ type: 'array', items: { type: 'string', pattern: '^[A-Za-z]{2}$' }, minItems: 1, maxItems: maxAllowedCountries }, { type: 'null' }],
               description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country. Numbers already added keep working.',
             },
+            rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step once its member asks; 0 turns it off. Lowering it forgets every remembered browser.' },
           }),
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
@@ -83,6 +84,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
         }
         changes.smsAllowedCountries = encodeCountryList(countries.countries);
       }
+      if (twoFactor?.rememberBrowserDays !== undefined) changes.rememberBrowserDays = twoFactor.rememberBrowserDays;
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;

@@ -25,6 +25,8 @@ export interface SessionOrganization {
     smsCodeLength?: 6 | 7;
     /** Issue 10 item 6: countries (ISO 3166-1 alpha-2) whose mobile numbers may be added; null or absent: all. */
     smsAllowedCountries?: string[] | null;
+    /** B2: days a browser may skip the second step; 0 = off. */
+    rememberBrowserDays?: number;
   };
 }
 

@@ -10,6 +10,7 @@ import { fetchMember, type MemberDetails } from './admin-api';
 import { AuditEventsTable } from './AuditEventsTable';
 import { EditMemberDialog } from './EditMemberDialog';
 import { describeLastLogin, describeRequirement, methodLabels, roleLabels } from './labels';
+import { MemberBrowsersSection } from '../browsers/MemberBrowsersSection';
 import { ResetTwoFactorDialog } from './ResetTwoFactorDialog';
 import { TwoFactorBadge } from './UsersTable';
 import { rememberMemberName } from './use-member-names';
@@ -167,6 +168,8 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
           </p>
         )}
       </section>
+
+      <MemberBrowsersSection userId={user.id} name={user.name} />
 
       <section className="card" aria-labelledby="member-events-heading">
         <div className="card-header">

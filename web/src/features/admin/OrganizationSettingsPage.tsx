@@ -11,6 +11,7 @@ import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { requireValue } from '../../components/validation';
 import { useSession, useSessionState } from '../../session/session-context';
+import { RememberBrowsersSection } from '../browsers/RememberBrowsersSection';
 import { isGracePeriod } from '../security/two-factor-requirement';
 import { updateOrganization, type OrganizationChanges } from './admin-api';
 import { MakeOptionalDialog, RequireTwoFactorDialog } from './RequirementDialogs';
@@ -29,6 +30,7 @@ export function OrganizationSettingsPage() {
       <RequirementSection />
       <RecoveryCodePolicySection />
       <TextMessagesSection />
+      <RememberBrowsersSection />
       <NamesSection />
     </div>
   );

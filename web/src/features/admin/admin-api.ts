@@ -76,6 +76,8 @@ export interface OrganizationChanges {
     smsCodeLength?: 6 | 7;
     /** Issue 10 item 6: null allows every country. */
     smsAllowedCountries?: string[] | null;
+    /** B2: 0 (off) to 30. */
+    rememberBrowserDays?: number;
   };
 }
 

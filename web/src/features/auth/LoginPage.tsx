@@ -36,7 +36,7 @@ function CredentialsStep() {
         // The challenge lives in its own cookie; `next` travels on so the second step ends where
         // a sign-in without one would, and the offered methods (S4: texts only when allowed) ride
         // in the address so a reload keeps them.
-        navigate(withQuery('/login/two-factor', { next, methods: result.methods.join(',') }));
+        navigate(withQuery('/login/two-factor', { next, methods: result.methods.join(','), remember: result.rememberBrowserDays || undefined }));
         return;
       case 'two_factor_setup_required':
         // P5: the session may only set up an authenticator app; it says so as a blocking

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ApiError, describeProblem, isApiError, toProblem, withQuery, type Problem } from '../../api/client';
+import { CheckboxField } from '../../components/CheckboxField';
 import { FormAlert } from '../../components/FormAlert';
 import { checkSecondFactorCode, checkTextedCode, compactCode, describeLockEnd, describeTextThrottle, lockEndsAt } from '../../components/one-time-code';
 import { StatusMessage } from '../../components/StatusMessage';
@@ -64,6 +65,12 @@ export function offeredKinds(methods: string | null): CodeKind[] {
   return kinds;
 }
 
+/** B2: the days the organization lets a browser skip this step (from the address; 0: not offered). */
+function rememberDaysOf(value: string | null): number {
+  const days = Number(value ?? 0);
+  return Number.isInteger(days) && days > 0 && days <= 30 ? days : 0;
+}
+
 /** L1–L4: the second step of signing in, after a correct password. */
 export function TwoFactorChallengePage() {
   const [recoveryCodesRemaining, setRecoveryCodesRemaining] = useState<number | null>(null);
@@ -77,6 +84,8 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   const kinds = offeredKinds(useSearchParam('methods'));
   const [kind, setKind] = useState<CodeKind>(kinds[0] ?? 'authenticator');
   const [code, setCode] = useState('');
+  const rememberDays = rememberDaysOf(useSearchParam('remember'));
+  const [isRemembering, setIsRemembering] = useState(false);
   const [lockedUntil, setLockedUntil] = useState<Date | null>(null);
   const form = useForm();
   const field = fieldFor[kind];
@@ -87,7 +96,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       setLockedUntil(null);
       let result: SecondStepResult;
       try {
-        result = await completeSecondStep(compactCode(code));
+        result = await completeSecondStep(compactCode(code), isRemembering && kind !== 'recovery_code');
       } catch (error) {
         throw explain(error, kind, setLockedUntil);
       }
@@ -153,6 +162,15 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           onValueChange={setCode}
           error={form.fieldErrors.code}
         />
+        {rememberDays > 0 && kind !== 'recovery_code' && (
+          <CheckboxField
+            label={`Don't ask again on this browser for ${rememberDays} ${rememberDays === 1 ? 'day' : 'days'}`}
+            name="rememberBrowser"
+            checked={isRemembering}
+            onCheckedChange={setIsRemembering}
+            hint="Only on a browser you alone use. Your password is still asked for; you can forget this browser under Security."
+          />
+        )}
         <ul className="challenge-switches">
           {kinds
             .filter((other) => other !== kind)

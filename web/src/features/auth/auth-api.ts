@@ -4,7 +4,7 @@ import type { Role } from '../../api/session';
 /** What a correct password leads to (A2, L1; P5 later). */
 export type LoginResult =
   | { status: 'signed_in' }
-  | { status: 'two_factor_required'; methods: string[] }
+  | { status: 'two_factor_required'; methods: string[]; rememberBrowserDays?: number }
   | { status: 'two_factor_setup_required' };
 
 /** L1–L4: the second step is done; `recoveryCodesRemaining` comes when a recovery code was used (R7). */
@@ -37,7 +37,8 @@ export interface TextedCode {
 export const sendSignInText = async () => (await api.post<TextedCode | undefined>('/api/v1/auth/two-factor/sms')) ?? {};
 
 /** The challenge itself travels in an HttpOnly cookie set by the login answer. */
-export const completeSecondStep = (code: string) => api.post<SecondStepResult>('/api/v1/auth/two-factor', { code });
+/** B2: `rememberBrowser` asks to skip the second step on this browser for the organization's number of days. */
+export const completeSecondStep = (code: string, rememberBrowser = false) => api.post<SecondStepResult>('/api/v1/auth/two-factor', rememberBrowser ? { code, rememberBrowser } : { code });
 
 export const signUp = (request: SignupRequest) => api.post<unknown>('/api/v1/signup', request);
 

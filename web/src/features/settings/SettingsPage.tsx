@@ -1,6 +1,7 @@
 import { PageHeading } from '../../components/PageHeading';
 import { Tabs, type TabDefinition } from '../../components/Tabs';
 import { navigate, useSearchParam } from '../../router/router';
+import { KnownBrowsersSection } from '../browsers/KnownBrowsersSection';
 import { SecuritySection } from '../security/SecuritySection';
 import { PasswordSection } from './PasswordSection';
 import { ProfileSection } from './ProfileSection';
@@ -51,6 +52,11 @@ function SelectedSection({ tab }: { tab: SettingsTab }) {
     case 'sessions':
       return <SessionsSection />;
     case 'security':
-      return <SecuritySection />;
+      return (
+        <>
+          <SecuritySection />
+          <KnownBrowsersSection />
+        </>
+      );
   }
 }
