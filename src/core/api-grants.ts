@@ -1,7 +1,7 @@
 // K1: the catalogue of grants an API key may carry (least privilege). Each route that a key may
 // call declares the one grant it needs (route option `grant`); a key without it is refused.
 
-export const apiGrants = ['users:read', 'users:write', 'audit:read', 'organization:read'] as const;
+export const apiGrants = ['users:read', 'users:write', 'audit:read', 'organization:read', 'applications:read', 'applications:write'] as const;
 
 export type ApiGrant = (typeof apiGrants)[number];
 
@@ -11,6 +11,8 @@ export const apiGrantDescriptions: Record<ApiGrant, string> = {
   'users:write': 'Invite members, change a member’s role or requirement, reset a member’s two-factor authentication.',
   'audit:read': 'Read and export the audit log.',
   'organization:read': 'Read the organization’s settings and two-factor adoption.',
+  'applications:read': 'List the applications that sign in through Tessera.',
+  'applications:write': 'Register, change and delete applications, and replace their client secrets.',
 };
 
 export function isApiGrant(value: unknown): value is ApiGrant {

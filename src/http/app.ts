@@ -1,6 +1,7 @@
 // Builds the Fastify application from an AppContext: plugins in order, then every route.
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { startOidcProvider } from '../oidc/start.js';
 import type { AppContext } from '../services/context.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerCsrfDefence } from './plugins/csrf.js';
@@ -14,6 +15,8 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerInvitationRoutes } from './routes/invitations.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
+import { registerApplicationRoutes } from './routes/applications.js';
+import { registerOidcMount, registerOidcRoutes } from './routes/oidc.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTextMessageRoutes } from './routes/text-messages.js';
@@ -77,6 +80,9 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
 
   documentSecurity(app);
   registerErrorHandler(app);
+  // O2: oidc-provider's endpoints are handed over before CSRF and the session guard run.
+  const oidcProvider = await startOidcProvider(context);
+  registerOidcMount(app, context, oidcProvider);
   registerSecurityHeaders(app, securityHeaders);
   registerCsrfDefence(app, { publicUrl: context.config.publicUrl, isProduction: context.config.isProduction });
   registerAuthentication(app, context);
@@ -91,6 +97,8 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerMembersRoutes(app, context);
   registerAuditLogRoutes(app, context);
   registerApiKeyRoutes(app, context);
+  registerOidcRoutes(app, context, oidcProvider);
+  registerApplicationRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

@@ -45,6 +45,12 @@ export const auditEventTypes = [
   // K1: API keys of the organization.
   'api_key.created',
   'api_key.revoked',
+  // O1–O7: applications that sign in through Tessera.
+  'application.created',
+  'application.updated',
+  'application.secret_replaced',
+  'application.deleted',
+  'application.signed_in',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -59,7 +59,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
         if (!used.ok) return undefined;
         if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
         if (previousSessionId) await deleteSession(trx, previousSessionId);
-        const session = await startSession(trx, context, user.id, origin);
+        const session = await startSession(trx, context, user.id, origin, { secondFactor: used.method });
         // Records the sign-in and clears the L3 count in one statement. It also locks the
         // member's row until the commit, so concurrent sign-ins of one member count their
         // remaining recovery codes one after the other (R6, no write skew).

@@ -7,7 +7,7 @@ import { computeRequiredActions, type RequiredAction } from '../core/required-ac
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { deleteSession, insertSession, touchSession } from '../store/sessions.js';
-import type { Database, Organization, User } from '../store/schema.js';
+import type { Database, Organization, SignInMethod, User } from '../store/schema.js';
 import type { SessionRecord } from '../store/session-lookup.js';
 import type { AppContext, RequestOrigin } from './context.js';
 
@@ -20,7 +20,7 @@ export interface StartedSession {
  * Issues a fresh session (a new token after every completed sign-in step). `setupOnly`: P5, the
  * session may only set up a second factor until that is done.
  */
-export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean } = {}): Promise<StartedSession> {
+export async function startSession(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, options: { setupOnly?: boolean; secondFactor?: SignInMethod } = {}): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
   const sessionId = newId(now, context.random);
@@ -35,6 +35,8 @@ export async function startSession(db: Kysely<Database>, context: AppContext, us
     ip: origin.ip,
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
     setupOnly: options.setupOnly ? 1 : 0,
+    // O4: how the sign-in was completed (amr, acr).
+    secondFactor: options.secondFactor ?? null,
   });
   return { sessionId, token };
 }

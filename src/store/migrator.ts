@@ -7,6 +7,7 @@ import * as twoFactorPolicy from './migrations/2026_11_23_0004_two_factor_policy
 import * as textMessages from './migrations/2026_11_23_0005_text_messages.js';
 import * as apiKeys from './migrations/2026_11_23_0006_api_keys.js';
 import * as usersSearch from './migrations/2026_11_23_0007_users_search.js';
+import * as oidcProvider from './migrations/2026_11_29_0014_oidc_provider.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0005_text_messages': textMessages,
   '2026_11_23_0006_api_keys': apiKeys,
   '2026_11_23_0007_users_search': usersSearch,
+  '2026_11_29_0014_oidc_provider': oidcProvider,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

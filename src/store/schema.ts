@@ -57,6 +57,8 @@ export interface SessionTable {
   userAgent: string | null;
   /** P5: 1 while the session may only set up a second factor (a sign-in that must go into setup). */
   setupOnly: Generated<number>;
+  /** O4: the second factor that completed this session's sign-in; null: the password alone. */
+  secondFactor?: Generated<SignInMethod | null>;
 }
 
 export interface EmailTokenTable {
@@ -211,11 +213,16 @@ export interface Database {
   smsEnrollments: SmsEnrollmentTable;
   smsCodes: SmsCodeTable;
   apiKeys: ApiKeyTable;
+  applications: ApplicationTable;
+  oidcPayloads: OidcPayloadTable;
+  oidcSigningKeys: OidcSigningKeyTable;
+  applicationGrants: ApplicationGrantTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
 export type User = Selectable<UserTable>;
-export type Session = Selectable<SessionTable>;
+/** `secondFactor` (O4) is optional so sessions made for one request (K1, K2) need not name it. */
+export type Session = Omit<Selectable<SessionTable>, 'secondFactor'> & { secondFactor?: SignInMethod | null };
 export type NewSession = Insertable<SessionTable>;
 /** The store derives `nameNormalized` from `name`. */
 export type NewUser = Omit<Insertable<UserTable>, 'nameNormalized'>;
@@ -224,3 +231,55 @@ export type SignInChallenge = Selectable<SignInChallengeTable>;
 export type Invitation = Selectable<InvitationTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+/** O1: an application that signs its users in through Tessera (an OpenID Connect client). */
+export interface ApplicationTable {
+  id: string;
+  organizationId: string;
+  clientId: string;
+  name: string;
+  type: 'confidential' | 'public';
+  /** Keyed hash of the client secret (confidential only); the secret itself is shown once. */
+  secretHash: string | null;
+  /** JSON arrays of absolute URLs. */
+  redirectUris: string;
+  postLogoutRedirectUris: Generated<string>;
+  backchannelLogoutUri: string | null;
+  createdByUserId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** oidc-provider's storage: one row per (model, id). */
+export interface OidcPayloadTable {
+  model: string;
+  id: string;
+  payload: string;
+  grantId: string | null;
+  userCode: string | null;
+  uid: string | null;
+  expiresAt: number | null;
+  consumedAt: number | null;
+}
+
+/** O2: an ES256 signing key, its private JWK sealed under the server key. */
+export interface OidcSigningKeyTable {
+  id: string;
+  keySealed: string;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+/** O6: the Tessera session a grant was issued in; back-channel logout owed once it has ended. */
+export interface ApplicationGrantTable {
+  grantId: string;
+  applicationId: string;
+  userId: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  logoutAttempts: Generated<number>;
+  nextLogoutAttemptAt: Generated<number>;
+}
+
+export type ApplicationRow = Selectable<ApplicationTable>;

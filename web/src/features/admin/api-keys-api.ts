@@ -1,7 +1,7 @@
 import { api } from '../../api/client';
 
 /** K1: what a key may do. The server's catalogue (src/core/api-grants.ts) has the last word. */
-export const apiGrants = ['users:read', 'users:write', 'audit:read', 'organization:read'] as const;
+export const apiGrants = ['users:read', 'users:write', 'audit:read', 'organization:read', 'applications:read', 'applications:write'] as const;
 
 export type ApiGrant = (typeof apiGrants)[number];
 
@@ -10,6 +10,8 @@ export const grantDescriptions: Record<ApiGrant, { label: string; hint: string }
   'users:write': { label: 'Manage users', hint: 'Invite members, change roles and requirements, reset two-factor authentication.' },
   'audit:read': { label: 'Read the audit log', hint: 'List and export security events.' },
   'organization:read': { label: 'Read organization settings', hint: 'The organization’s settings and the adoption overview.' },
+  'applications:read': { label: 'Read applications', hint: 'List the applications that sign in through Tessera.' },
+  'applications:write': { label: 'Manage applications', hint: 'Register, change and delete applications; replace client secrets.' },
 };
 
 /** K1: a key as listed; the secret itself is shown only once, when it is created. */

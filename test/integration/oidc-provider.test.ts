@@ -1,0 +1,110 @@
+// O1–O7: Tessera as an OpenID Connect provider, driven by openid-client (a certified relying
+// party) over real HTTP, through Tessera's own sign-in with an authenticator app.
+import * as client from 'openid-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Browser } from '../support/agent.js';
+import { createListeningTestApp, follow, oidcMember, registerApplication, relyingParty, signInWithTotp, startAuthorization, type ListeningTestApp } from '../support/oidc.js';
+
+let t: ListeningTestApp;
+beforeEach(async () => {
+  t = await createListeningTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('O2 discovery', () => {
+  it('O2 publishes the issuer, the endpoints under /oauth and an ES256 key; code flow with S256 only', async () => {
+    const response = await fetch(`${t.baseUrl}/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    const metadata = await response.json();
+    expect(metadata).toMatchObject({
+      issuer: t.baseUrl,
+      authorization_endpoint: `${t.baseUrl}/oauth/authorize`,
+      token_endpoint: `${t.baseUrl}/oauth/token`,
+      jwks_uri: `${t.baseUrl}/oauth/jwks`,
+      userinfo_endpoint: `${t.baseUrl}/oauth/userinfo`,
+      revocation_endpoint: `${t.baseUrl}/oauth/revoke`,
+      introspection_endpoint: `${t.baseUrl}/oauth/introspect`,
+      end_session_endpoint: `${t.baseUrl}/oauth/end-session`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    expect(metadata.acr_values_supported).toEqual(['urn:tessera:acr:password', 'urn:tessera:acr:mfa', 'urn:tessera:acr:phishing-resistant']);
+    expect(metadata.backchannel_logout_supported).toBe(true);
+    const jwks = await (await fetch(metadata.jwks_uri)).json();
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(jwks.keys[0].d).toBeUndefined();
+  });
+});
+
+describe('O3 O4 authorization code with PKCE through Tessera’s sign-in', () => {
+  it('O3 O4 signs in with password and authenticator, then issues tokens whose claims say who and how; refresh tokens rotate; revocation and introspection work', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com', totp: true });
+    const application = await registerApplication(ada);
+    expect(application.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const config = await relyingParty(t, application);
+
+    const browser = new Browser(t.app);
+    const started = await startAuthorization(config);
+    const toLogin = await follow(t, browser, started.url.href);
+    expect(toLogin.path).toMatch(/^\/login\?interaction=[A-Za-z0-9_-]+$/);
+    const uid = new URLSearchParams(toLogin.path.split('?')[1]).get('interaction')!;
+
+    await signInWithTotp(t, browser, ada.email, ada.secret!);
+    const back = await follow(t, browser, `/oauth/interaction/${uid}`);
+    expect(back.location?.origin).toBe('http://localhost:4999');
+
+    const tokens = await client.authorizationCodeGrant(config, back.location!, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({
+      iss: t.baseUrl,
+      aud: application.clientId,
+      sub: ada.userId,
+      email: 'ada@example.com',
+      email_verified: true,
+      name: 'Ada Lovelace',
+      org_id: ada.organizationId,
+      org_name: 'Org of ada@example.com',
+      role: 'admin',
+      acr: 'urn:tessera:acr:mfa',
+      amr: ['pwd', 'otp', 'mfa'],
+    });
+    expect(typeof claims.auth_time).toBe('number');
+
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, ada.userId);
+    expect(userinfo).toMatchObject({ sub: ada.userId, email: 'ada@example.com', org_id: ada.organizationId, role: 'admin', amr: ['pwd', 'otp', 'mfa'], acr: 'urn:tessera:acr:mfa' });
+
+    // Refresh tokens rotate: the new one works, the old one is refused.
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    const active = await client.tokenIntrospection(config, refreshed.access_token);
+    expect(active).toMatchObject({ active: true, sub: ada.userId, client_id: application.clientId });
+    expect((await client.tokenIntrospection(config, refreshed.refresh_token!)).active).toBe(true);
+
+    // Reusing a rotated refresh token is refused and ends what the grant issued (a stolen token).
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await client.tokenIntrospection(config, refreshed.refresh_token!)).active).toBe(false);
+
+    // Revocation (RFC 7009) of an access token ends the tokens of its grant.
+    const again = await signedInTokens(t, browser, config);
+    await client.tokenRevocation(config, again.access_token);
+    expect((await client.tokenIntrospection(config, again.access_token)).active).toBe(false);
+    expect((await client.tokenIntrospection(config, again.refresh_token!)).active).toBe(false);
+
+    const audit = await t.context.db.selectFrom('auditEvents').select(['type', 'details']).where('type', '=', 'application.signed_in').execute();
+    expect(audit).toHaveLength(2);
+  });
+});
+
+/** A second authorization in a browser already signed in: straight back to the application. */
+async function signedInTokens(t: ListeningTestApp, browser: Browser, config: client.Configuration, parameters: Record<string, string> = {}) {
+  const started = await startAuthorization(config, parameters);
+  const back = await follow(t, browser, started.url.href);
+  expect(back.location?.origin, back.path).toBe('http://localhost:4999');
+  return client.authorizationCodeGrant(config, back.location!, { pkceCodeVerifier: started.verifier, expectedState: started.state });
+}
