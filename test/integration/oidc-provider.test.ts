@@ -108,3 +108,65 @@ async function signedInTokens(t: ListeningTestApp, browser: Browser, config: cli
   expect(back.location?.origin, back.path).toBe('http://localhost:4999');
   return client.authorizationCodeGrant(config, back.location!, { pkceCodeVerifier: started.verifier, expectedState: started.state });
 }
+
+describe('O3 only the application’s organization', () => {
+  it('O3 refuses a member of another organization with a clear page and issues nothing', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com' });
+    const application = await registerApplication(ada);
+    const config = await relyingParty(t, application);
+    const bob = await oidcMember(t, { email: 'bob@example.com', organization: 'Other Org' });
+
+    const started = await startAuthorization(config);
+    const refused = await follow(t, bob.browser, started.url.href);
+    expect(refused.response.statusCode).toBe(403);
+    expect(refused.response.headers['content-type']).toMatch(/^text\/html/);
+    expect(refused.response.body).toContain('This application belongs to another organization');
+    expect(refused.response.body).toContain('bob@example.com');
+    expect(await t.context.db.selectFrom('oidcPayloads').select('id').where('model', 'in', ['AuthorizationCode', 'AccessToken', 'Grant']).execute()).toEqual([]);
+    expect(await t.context.db.selectFrom('auditEvents').select('id').where('type', '=', 'application.signed_in').execute()).toEqual([]);
+  });
+});
+
+describe('O5 step-up', () => {
+  it('O5 prompt=login and max_age make a signed-in member sign in again before anything is issued', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com', totp: true });
+    const application = await registerApplication(ada);
+    const config = await relyingParty(t, application);
+    const browser = new Browser(t.app);
+    await signInWithTotp(t, browser, ada.email, ada.secret!);
+    await signedInTokens(t, browser, config);
+
+    const forced = await startAuthorization(config, { prompt: 'login' });
+    const toLogin = await follow(t, browser, forced.url.href);
+    expect(toLogin.path).toMatch(/^\/login\?interaction=[A-Za-z0-9_-]+&reason=fresh_sign_in$/);
+    const uid = new URLSearchParams(toLogin.path.split('?')[1]).get('interaction')!;
+    // The same answer until the member has signed in again.
+    expect((await follow(t, browser, `/oauth/interaction/${uid}`)).path).toBe(toLogin.path);
+    t.clock.advance(1000);
+    await signInWithTotp(t, browser, ada.email, ada.secret!);
+    const back = await follow(t, browser, `/oauth/interaction/${uid}`);
+    const tokens = await client.authorizationCodeGrant(config, back.location!, { pkceCodeVerifier: forced.verifier, expectedState: forced.state });
+    expect(tokens.claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
+
+    t.clock.advance(10 * 60 * 1000);
+    const aged = await startAuthorization(config, { max_age: '300' });
+    expect((await follow(t, browser, aged.url.href)).path).toMatch(/reason=fresh_sign_in$/);
+    const recent = await startAuthorization(config, { max_age: '3600' });
+    expect((await follow(t, browser, recent.url.href)).location?.origin).toBe('http://localhost:4999');
+  });
+
+  it('O5 acr_values=mfa: a member without a second factor gets an error at the application, not tokens', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com' });
+    const application = await registerApplication(ada);
+    const config = await relyingParty(t, application);
+    const mfa = await startAuthorization(config, { acr_values: 'urn:tessera:acr:mfa' });
+    const back = await follow(t, ada.browser, mfa.url.href);
+    expect(back.location?.origin).toBe('http://localhost:4999');
+    expect(back.location!.searchParams.get('error')).toBe('unmet_authentication_requirements');
+    expect(back.location!.searchParams.get('code')).toBeNull();
+
+    // Password alone is what it says when nothing more is asked.
+    const plain = await signedInTokens(t, ada.browser, config);
+    expect(plain.claims()).toMatchObject({ acr: 'urn:tessera:acr:password', amr: ['pwd'] });
+  });
+});

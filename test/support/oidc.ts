@@ -4,9 +4,9 @@
 import { createServer, type AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import * as client from 'openid-client';
-import { expect } from 'vitest';
-import { Browser, tokenFromLink } from './agent.js';
-import { createTestApp, type TestApp, type TestAppOptions } from './test-app.js';
+import { expect, vi } from 'vitest';
+import { Browser, strongPassword, tokenFromLink } from './agent.js';
+import { createTestApp, TestClock, type TestApp, type TestAppOptions } from './test-app.js';
 import { enrolTotp, signUpMember, totpCode, nextStep, type Member } from './two-factor.js';
 
 export interface ListeningTestApp extends TestApp {
@@ -24,13 +24,37 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** PUBLIC_URL is the address it listens on; the test clock starts at the real time (tokens carry real times). */
+/**
+ * oidc-provider and openid-client read the process's Date; this clock moves it (vitest's fake
+ * Date, still advancing with real time), so Tessera, the provider and the relying party agree.
+ */
+export class ProcessClock extends TestClock {
+  constructor() {
+    super();
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  }
+  override now(): Date {
+    return new Date();
+  }
+  override advance(milliseconds: number): void {
+    vi.setSystemTime(Date.now() + milliseconds);
+  }
+}
+
+/** PUBLIC_URL is the address it listens on; the clock is the process's (ProcessClock). */
 export async function createListeningTestApp(options: TestAppOptions = {}): Promise<ListeningTestApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ publicUrl: new URL(baseUrl) }, { clockStartsAt: Date.now(), ...options });
+  const t = await createTestApp({ publicUrl: new URL(baseUrl) }, { clock: new ProcessClock(), ...options });
   await t.app.listen({ port, host: '127.0.0.1' });
-  return Object.assign(t, { baseUrl });
+  const close = t.close.bind(t);
+  return Object.assign(t, {
+    baseUrl,
+    async close() {
+      await close();
+      vi.useRealTimers();
+    },
+  });
 }
 
 /** An administrator of a new organization with a verified address (and an authenticator when asked). */
@@ -42,6 +66,19 @@ export async function oidcMember(t: ListeningTestApp, input: { email: string; or
   if (!input.totp) return member;
   const { secret } = await enrolTotp(t, member.browser);
   return { ...member, secret };
+}
+
+/** A6 with this app's PUBLIC_URL in the link. */
+export async function inviteOidcMember(t: ListeningTestApp, admin: Member, input: { email: string; name: string; twoFactorRequired?: boolean }): Promise<Member> {
+  const invited = await admin.browser.post('/api/v1/organization/users', { email: input.email, name: input.name, role: 'member', twoFactorRequired: input.twoFactorRequired ?? false });
+  expect(invited.statusCode, invited.body).toBe(201);
+  const mail = (await t.mail()).find((m) => m.to === input.email && m.subject.includes('invited you'));
+  const token = tokenFromLink(mail!.text, `${t.baseUrl}/accept-invitation`);
+  const browser = new Browser(t.app);
+  const accepted = await browser.post('/api/v1/invitations/accept', { token, name: input.name, password: strongPassword });
+  expect(accepted.statusCode, accepted.body).toBe(201);
+  const session = accepted.json();
+  return { browser, email: input.email, name: input.name, userId: session.user.id, organizationId: session.organization.id };
 }
 
 export const redirectUri = 'http://localhost:4999/callback';

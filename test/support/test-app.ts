@@ -53,8 +53,8 @@ export interface TestAppOptions {
   redisKeyPrefix?: string;
   /** Receives the Redis counters' warnings (silent by default). */
   logger?: RedisLogger;
-  /** Where the test clock starts (ms since the epoch); OpenID Connect tests start it at the real time. */
-  clockStartsAt?: number;
+  /** Another clock (the OpenID Connect tests move the process's Date with it, test/support/oidc.ts). */
+  clock?: TestClock;
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -66,7 +66,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Te
   const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, isProduction: false, logger: silent });
   const material = randomBytes(32);
   const key = { id: keyIdOf(material), material };
-  const clock = new TestClock(options.clockStartsAt);
+  const clock = options.clock ?? new TestClock();
   const sms = options.sms ?? createSmsDelivery(config, silent);
   const redis = config.redisUrl ? createRedisThrottleCounters({ url: config.redisUrl, keyPrefix: options.redisKeyPrefix, clock, logger: options.logger ?? { ...silent, warn() {} } }) : undefined;
   // Waits for the first connection, so a test's first request already counts in Redis.

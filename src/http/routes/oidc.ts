@@ -85,7 +85,8 @@ export function registerOidcRoutes(app: FastifyInstance, context: AppContext, pr
         { authenticatedAtInMs: auth.session.createdAt, secondFactor: auth.session.secondFactor, hasTwoFactor: auth.hasTwoFactor },
         {
           promptLogin: String(details.params.prompt ?? '').split(' ').includes('login'),
-          requestedAtInMs: Number(details.iat ?? 0) * 1000,
+          // `iat` is in whole seconds: a sign-in counts as later only from the next second on.
+          requestedAtInMs: (Number(details.iat ?? 0) + 1) * 1000,
           maxAgeInSeconds: maxAge === undefined ? undefined : Number(maxAge),
           acrValues: String(details.params.acr_values ?? '').split(' ').filter(Boolean),
         },
