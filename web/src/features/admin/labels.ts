@@ -62,6 +62,11 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'two_factor.sms_sent': 'Code texted',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
+  'application.created': 'Application registered',
+  'application.updated': 'Application changed',
+  'application.secret_replaced': 'Application secret replaced',
+  'application.deleted': 'Application deleted',
+  'application.signed_in': 'Signed in to an application',
   'user.created': 'Member created (command line)',
   'organization.members_listed': 'Members listed (command line)',
 };
