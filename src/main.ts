@@ -9,6 +9,7 @@ import { createKeyedHasher, createSecretBox } from './security/secret-box.js';
 import { loadServerKey } from './security/server-key.js';
 import { systemClock, systemRandom } from './security/system-random.js';
 import type { AppContext } from './services/context.js';
+import { startBackchannelLogoutJob } from './oidc/backchannel-logout.js';
 import { startHousekeepingJob } from './services/housekeeping.js';
 import { startTwoFactorReminderJob } from './services/two-factor-reminders.js';
 import { openStore, type Store } from './store/database.js';
@@ -74,9 +75,10 @@ export async function startServer(config: Config = readConfig()): Promise<void> 
   const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel } });
   const reminders = startTwoFactorReminderJob(runtime.context, bootLogger);
   const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
+  const backchannelLogout = startBackchannelLogoutJob(runtime.context, app.oidcProvider, bootLogger);
   const shutdown = async () => {
     await app.close();
-    await Promise.all([reminders.stop(), housekeeping.stop()]);
+    await Promise.all([reminders.stop(), housekeeping.stop(), backchannelLogout.stop()]);
     await runtime.close();
     process.exit(0);
   };

@@ -9,6 +9,7 @@ import { findGrantSession, insertApplicationGrant } from '../store/application-g
 import { findApplicationByClientId } from '../store/applications.js';
 import { findMemberForClaims } from '../store/oidc-accounts.js';
 import { createAdapterClass } from './adapter.js';
+import { outgoingFetch } from './outgoing-fetch.js';
 import { escapeHtml, page } from './pages.js';
 import type { PrivateJwk } from './signing-keys.js';
 
@@ -163,6 +164,7 @@ export function createOidcProvider(context: AppContext, options: OidcProviderOpt
       ctx.body = page('Sign-in could not continue', `<p>${escapeHtml(String(out.error_description ?? out.error ?? 'Something went wrong.'))}</p><p><a class="button" href="/">Go to Tessera</a></p>`);
     },
     extraClientMetadata: { properties: ['urn:tessera:organization_id'] },
+    fetch: outgoingFetch(context.config.isProduction) as Configuration['fetch'],
   };
 
   const provider = new Provider(issuer, configuration);

@@ -1,11 +1,16 @@
 // Builds the provider for a server: its signing keys from the database (the first one generated
-// on first start, O2), then the configured oidc-provider instance.
+// on first start, O2), then the configured oidc-provider instance and its end-session hook (O6).
 import type Provider from 'oidc-provider';
 import type { AppContext } from '../services/context.js';
+import { deliverBackchannelLogouts } from './backchannel-logout.js';
+import { endTesseraSessionOnLogout } from './end-session.js';
 import { createOidcProvider } from './provider.js';
 import { loadSigningKeys } from './signing-keys.js';
 
 export async function startOidcProvider(context: AppContext): Promise<Provider> {
   const keys = await loadSigningKeys(context, context.clock.now().getTime());
-  return createOidcProvider(context, { keys });
+  const provider = createOidcProvider(context, { keys });
+  // After an RP-initiated logout the other applications hear of it at once, not at the next tick.
+  endTesseraSessionOnLogout(context, provider, () => void deliverBackchannelLogouts(context, provider).catch(() => undefined));
+  return provider;
 }

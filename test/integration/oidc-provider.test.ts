@@ -17,7 +17,7 @@ describe('O2 discovery', () => {
   it('O2 publishes the issuer, the endpoints under /oauth and an ES256 key; code flow with S256 only', async () => {
     const response = await fetch(`${t.baseUrl}/.well-known/openid-configuration`);
     expect(response.status).toBe(200);
-    const metadata = await response.json();
+    const metadata = (await response.json()) as Record<string, unknown>;
     expect(metadata).toMatchObject({
       issuer: t.baseUrl,
       authorization_endpoint: `${t.baseUrl}/oauth/authorize`,
@@ -33,10 +33,10 @@ describe('O2 discovery', () => {
     });
     expect(metadata.acr_values_supported).toEqual(['urn:tessera:acr:password', 'urn:tessera:acr:mfa', 'urn:tessera:acr:phishing-resistant']);
     expect(metadata.backchannel_logout_supported).toBe(true);
-    const jwks = await (await fetch(metadata.jwks_uri)).json();
+    const jwks = (await (await fetch(String(metadata.jwks_uri))).json()) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    expect(jwks.keys[0].d).toBeUndefined();
+    expect(jwks.keys[0]!.d).toBeUndefined();
   });
 });
 

@@ -16,6 +16,10 @@ import { originOf } from '../request-origin.js';
 import { problemResponses } from '../schemas.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** O2: the OpenID Connect provider (the back-channel logout job in main.ts uses it). */
+    oidcProvider: Provider;
+  }
   interface FastifyContextConfig {
     /** The request is oidc-provider's: handed to it before any other hook (CSRF, session guard). */
     oidcProvider?: boolean;
@@ -26,6 +30,7 @@ const providerMethods = ['GET', 'POST', 'OPTIONS', 'HEAD'] as const;
 
 /** Must be registered before the CSRF defence: the token endpoint takes forms from other origins. */
 export function registerOidcMount(app: FastifyInstance, context: AppContext, provider: Provider): void {
+  app.decorate('oidcProvider', provider);
   const callback = provider.callback();
   const forwardedProto = context.config.publicUrl.protocol.slice(0, -1);
   const forwardedHost = context.config.publicUrl.host;
