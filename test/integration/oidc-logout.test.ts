@@ -7,6 +7,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverBackchannelLogouts, logoutRetryDelayInMs } from '../../src/oidc/backchannel-logout.js';
+import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { Browser } from '../support/agent.js';
 import { createListeningTestApp, follow, oidcMember, postLogoutRedirectUri, registerApplication, relyingParty, signInWithTotp, startAuthorization, type ListeningTestApp } from '../support/oidc.js';
 import { expectProblem } from '../support/two-factor.js';
@@ -100,5 +101,23 @@ describe('O6 the Tessera session ends what was issued in it', () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     const signedOut = await t.context.db.selectFrom('auditEvents').select('type').where('type', '=', 'user.signed_out').execute();
     expect(signedOut).toHaveLength(1);
+  });
+});
+
+describe('O2 housekeeping', () => {
+  it('O2 the hourly job deletes expired codes, tokens and interactions, in batches, and keeps live ones (N: housekeeping)', async () => {
+    const { tokens, config } = await signedInWithTokens();
+    const before = await t.context.db.selectFrom('oidcPayloads').select(['model', 'expiresAt']).execute();
+    // The code (60 s) and the interactions (1 h) expire first; the refresh token and grant last 14 days.
+    t.clock.advance(2 * 60 * 60 * 1000);
+    const now = t.clock.now().getTime();
+    const expired = before.filter((row) => row.expiresAt !== null && row.expiresAt <= now).length;
+    expect(expired).toBeGreaterThan(1);
+    const counts = await purgeExpiredRecords(t.context, 1);
+    expect(counts.oidcPayloads).toBe(expired);
+    expect(counts.applicationGrants).toBe(0);
+    const left = await t.context.db.selectFrom('oidcPayloads').select('model').execute();
+    expect(left.map((row) => row.model).sort()).toEqual(before.filter((row) => row.expiresAt === null || row.expiresAt > now).map((row) => row.model).sort());
+    expect((await client.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toBeTruthy();
   });
 });

@@ -1,6 +1,13 @@
 // O1–O7: Tessera as an OpenID Connect provider, driven by openid-client (a certified relying
 // party) over real HTTP, through Tessera's own sign-in with an authenticator app.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { runCli, type CliIo } from '../../src/cli/main.js';
+import { buildApp } from '../../src/http/app.js';
+import { retiredKeyPublishedForInMs, rotateSigningKeys } from '../../src/oidc/signing-keys.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Browser } from '../support/agent.js';
 import { createListeningTestApp, follow, oidcMember, registerApplication, relyingParty, signInWithTotp, startAuthorization, type ListeningTestApp } from '../support/oidc.js';
@@ -168,5 +175,54 @@ describe('O5 step-up', () => {
     // Password alone is what it says when nothing more is asked.
     const plain = await signedInTokens(t, ada.browser, config);
     expect(plain.claims()).toMatchObject({ acr: 'urn:tessera:acr:password', amr: ['pwd'] });
+  });
+});
+
+describe('O2 signing keys', () => {
+  it('O2 keys are sealed in the database; a rotation signs with a new key and keeps the previous one published for a day', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com' });
+    const application = await registerApplication(ada);
+    const config = await relyingParty(t, application);
+    const tokens = await signedInTokens(t, ada.browser, config);
+    const [stored] = await t.context.db.selectFrom('oidcSigningKeys').selectAll().execute();
+    expect(stored!.keySealed).not.toContain('"d"');
+    const firstKid = stored!.id;
+
+    const rotated = await rotateSigningKeys(t.context, t.clock.now().getTime());
+    // Servers sign with the new key once restarted: an app built now publishes both, newest first.
+    const restarted = await buildApp(t.context);
+    try {
+      const jwks = (await restarted.inject({ method: 'GET', url: '/oauth/jwks' })).json() as { keys: Array<{ kid: string }> };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([rotated.kid, firstKid]);
+      // A token signed with the previous key still verifies against what is published.
+      await jwtVerify(tokens.id_token!, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), { issuer: t.baseUrl });
+    } finally {
+      await restarted.close();
+    }
+
+    t.clock.advance(retiredKeyPublishedForInMs + 1000);
+    const again = await rotateSigningKeys(t.context, t.clock.now().getTime());
+    expect(again.removed).toBe(1);
+    const later = await buildApp(t.context);
+    try {
+      const jwks = (await later.inject({ method: 'GET', url: '/oauth/jwks' })).json() as { keys: Array<{ kid: string }> };
+      expect(jwks.keys.map((k) => k.kid)).toEqual([again.kid, rotated.kid]);
+    } finally {
+      await later.close();
+    }
+  });
+
+  it('O2 `tessera oidc rotate-keys` adds a key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+    const output = { stdout: '', stderr: '' };
+    const io: CliIo = { env: { DATABASE_URL: t.database.url, TESSERA_DATA_DIR: dataDir, NODE_ENV: 'development' }, readStdin: async () => '', stdout: (text) => void (output.stdout += text), stderr: (text) => void (output.stderr += text) };
+    try {
+      expect(await runCli(['oidc', 'rotate-keys'], io), output.stderr).toBe(0);
+      expect(output.stdout).toMatch(/^New signing key [A-Za-z0-9_-]{16}; the previous keys stay published for 24 hours/);
+      expect(await t.context.db.selectFrom('oidcSigningKeys').select('id').execute()).toHaveLength(2);
+      expect(await runCli(['oidc', 'rotate'], io)).toBe(1);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
