@@ -10,7 +10,7 @@ import { buildApp } from '../../src/http/app.js';
 import { retiredKeyPublishedForInMs, rotateSigningKeys } from '../../src/oidc/signing-keys.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Browser } from '../support/agent.js';
-import { createListeningTestApp, follow, oidcMember, registerApplication, relyingParty, signInWithTotp, startAuthorization, type ListeningTestApp } from '../support/oidc.js';
+import { createListeningTestApp, follow, oidcMember, redirectUri, registerApplication, relyingParty, signInWithTotp, startAuthorization, type ListeningTestApp } from '../support/oidc.js';
 
 let t: ListeningTestApp;
 beforeEach(async () => {
@@ -224,5 +224,42 @@ describe('O2 signing keys', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('O2 what the provider refuses', () => {
+  it('O2 a public client: PKCE is required, implicit and hybrid flows are refused, CORS only from its own origin', async () => {
+    const ada = await oidcMember(t, { email: 'ada@example.com' });
+    const created = await ada.browser.post('/api/v1/organization/applications', { name: 'Dashboard', type: 'public', redirectUris: [redirectUri] });
+    const { clientId } = created.json();
+    const config = await client.discovery(new URL(t.baseUrl), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+
+    const withoutPkce = new URL(`${t.baseUrl}/oauth/authorize`);
+    withoutPkce.search = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 's' }).toString();
+    const refused = await follow(t, ada.browser, withoutPkce.href);
+    expect(refused.location!.searchParams.get('error')).toBe('invalid_request');
+    expect(refused.location!.searchParams.get('error_description')).toMatch(/PKCE/);
+    for (const responseType of ['id_token', 'code id_token', 'token']) {
+      const implicit = new URL(withoutPkce);
+      implicit.searchParams.set('response_type', responseType);
+      implicit.searchParams.set('nonce', 'n');
+      const answer = await follow(t, ada.browser, implicit.href);
+      expect(answer.location?.href ?? answer.response.body, responseType).toMatch(/unsupported_response_type/);
+    }
+
+    const tokens = await signedInTokens(t, ada.browser, config);
+    expect(tokens.claims()!.sub).toBe(ada.userId);
+    const preflight = (origin: string) => fetch(`${t.baseUrl}/oauth/token`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    const refresh = (origin: string) => fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'unknown', client_id: clientId }) });
+    expect((await preflight('http://localhost:4999')).status).toBe(204);
+    expect((await refresh('http://localhost:4999')).headers.get('access-control-allow-origin')).toBe('http://localhost:4999');
+    expect((await refresh('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('O2 the provider’s own pages carry security headers', async () => {
+    const response = await fetch(`${t.baseUrl}/oauth/end-session`);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 });
