@@ -46,9 +46,20 @@ export async function loadSigningKeys(context: KeyContext, nowInMs: number): Pro
     await addKey(context, nowInMs);
     rows = await listSigningKeys(context.db);
   }
-  return rows
-    .filter((row) => row.retiredAt === null || row.retiredAt > nowInMs - retiredKeyPublishedForInMs)
-    .map((row) => JSON.parse(context.secretBox.open(row.keySealed)) as PrivateJwk);
+  const keys = rows.filter((row) => row.retiredAt === null || row.retiredAt > nowInMs - retiredKeyPublishedForInMs).flatMap((row) => openKey(context, row.keySealed));
+  if (keys.length > 0) return keys;
+  // None sealed under a key this server holds (a server key replaced without N5's rotation):
+  // a new signing key, so the provider still starts; the unreadable ones are never published.
+  await addKey(context, nowInMs);
+  return (await listSigningKeys(context.db)).flatMap((row) => openKey(context, row.keySealed));
+}
+
+function openKey(context: KeyContext, sealed: string): PrivateJwk[] {
+  try {
+    return [JSON.parse(context.secretBox.open(sealed)) as PrivateJwk];
+  } catch {
+    return [];
+  }
 }
 
 /** `tessera oidc rotate-keys`: a new signing key; the others retire, published for a day more. */

@@ -35,6 +35,7 @@ describe('O1 registering applications', () => {
     expect(row.secretHash).toBe(t.context.keyedHasher.hash(created.clientSecret));
     expect(JSON.stringify(row)).not.toContain(created.clientSecret);
 
+    t.clock.advance(1000);
     const spa = await ada.browser.post('/api/v1/organization/applications', { name: 'Dashboard', type: 'public', redirectUris: ['https://dash.example.com/cb'] });
     expect(spa.statusCode).toBe(201);
     expect(spa.json().clientSecret).toBeUndefined();
