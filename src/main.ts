@@ -11,6 +11,7 @@ import { createKeyedHasher, createSecretBox } from './security/secret-box.js';
 import { loadServerKey } from './security/server-key.js';
 import { systemClock, systemRandom } from './security/system-random.js';
 import type { AppContext } from './services/context.js';
+import { startBackchannelLogoutJob } from './oidc/backchannel-logout.js';
 import { startHousekeepingJob } from './services/housekeeping.js';
 import { startTwoFactorReminderJob } from './services/two-factor-reminders.js';
 import { openStore, type Store } from './store/database.js';
@@ -97,6 +98,8 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
   const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel }, isShuttingDown: () => isShuttingDown });
   const reminders = startTwoFactorReminderJob(runtime.context, bootLogger);
   const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
+  // O6: revokes the tokens of ended sessions and notifies applications (back-channel logout).
+  const backchannelLogout = startBackchannelLogoutJob(runtime.context, app.oidcProvider, bootLogger);
   const address = await app.listen({ port: config.port, host: config.host });
   // N2: /metrics on a listener of its own, never on the public port.
   const metricsServer = runtime.context.metrics && config.metrics ? await startMetricsServer(runtime.context.metrics, config.metrics) : undefined;
@@ -135,7 +138,7 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
           clearTimeout(graceOver);
           clearInterval(closeIdle);
         }
-        await Promise.all([reminders.stop(), housekeeping.stop(), metricsServer?.close()]);
+        await Promise.all([reminders.stop(), housekeeping.stop(), backchannelLogout.stop(), metricsServer?.close()]);
         await runtime.close();
         bootLogger.info({}, 'Tessera stopped');
       })();

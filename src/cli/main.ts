@@ -5,6 +5,7 @@ import { isId } from '../core/ids.js';
 import { memberRowView } from '../http/views.js';
 import type { MailLogger } from '../mail/mailer.js';
 import { consoleLogger, openRuntime, startServer } from '../main.js';
+import { rotateSigningKeys } from '../oidc/signing-keys.js';
 import { seedOrganization } from '../services/dev-seed.js';
 import type { Failure } from '../services/context.js';
 import { createOrganizationAsOperator, listMembersAsOperator, resetTwoFactorByEmailAsOperator } from '../services/operator.js';
@@ -28,6 +29,9 @@ Commands:
                    list an organization's members (a table, or JSON)
   users reset-2fa --email E
                    remove every second factor and recovery code of the member with this address
+  oidc rotate-keys  add a new OpenID Connect signing key (ES256); the previous keys stay published
+                   for a day, until the tokens they signed have expired (restart the servers
+                   to sign with the new key)
   dev seed --members N [--org NAME] [--admin-email E] [--admin-password-stdin]
                    create an organization with N members for development (not in production);
                    the administrator's password as for org create, else "seed administrator"
@@ -90,6 +94,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return runUsersCommand(argv.slice(1), io);
     case 'dev':
       return runDevCommand(argv.slice(1), io);
+    case 'oidc':
+      return runOidcCommand(argv.slice(1), io);
     case undefined:
     case 'help':
     case '--help':
@@ -285,4 +291,15 @@ async function runDevCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await runtime.close();
   }
+}
+
+/** O2: `tessera oidc rotate-keys`. */
+async function runOidcCommand(argv: string[], io: CliIo): Promise<number> {
+  const [subcommand] = argv;
+  if (subcommand !== 'rotate-keys' || argv.length !== 1) return usageError(io, `Unknown command: oidc ${argv.join(' ')}`.trim());
+  return withRuntime(io, async (runtime) => {
+    const { kid, removed } = await rotateSigningKeys(runtime.context, runtime.context.clock.now().getTime());
+    io.stdout(`New signing key ${kid}; the previous keys stay published for 24 hours${removed > 0 ? ` (${removed} expired key${removed === 1 ? '' : 's'} removed)` : ''}. Restart the servers to sign with it.\n`);
+    return 0;
+  });
 }

@@ -3,7 +3,7 @@ import { apiGrantDescriptions, apiGrants, findIncompleteGrant, hasGrant, isApiGr
 
 describe('K1 API grants', () => {
   it('knows exactly the catalogue, each with a description', () => {
-    expect([...apiGrants]).toEqual(['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read']);
+    expect([...apiGrants]).toEqual(['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read', 'applications:read', 'applications:write']);
     for (const grant of apiGrants) expect(apiGrantDescriptions[grant].length).toBeGreaterThan(0);
   });
 

@@ -3,7 +3,7 @@
 // Some requests on a route need more than the route's grant: changing a role or inviting an
 // administrator is admin-equivalent (issue 10 item 3), so it also needs `users:roles`.
 
-export const apiGrants = ['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read'] as const;
+export const apiGrants = ['users:read', 'users:write', 'users:roles', 'audit:read', 'organization:read', 'applications:read', 'applications:write'] as const;
 
 export type ApiGrant = (typeof apiGrants)[number];
 
@@ -14,6 +14,8 @@ export const apiGrantDescriptions: Record<ApiGrant, string> = {
   'users:roles': 'Change members’ roles and invite administrators (together with users:write).',
   'audit:read': 'Read and export the audit log.',
   'organization:read': 'Read the organization’s settings and two-factor adoption.',
+  'applications:read': 'List the applications that sign in through Tessera.',
+  'applications:write': 'Register, change and delete applications, and replace their client secrets.',
 };
 
 /** Grants that work only beside another one: `users:roles` widens what `users:write` may do. */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { startOidcProvider } from '../oidc/start.js';
 import type { AppContext } from '../services/context.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerCsrfDefence } from './plugins/csrf.js';
@@ -16,6 +17,8 @@ import { registerInvitationRoutes } from './routes/invitations.js';
 import { registerKnownBrowserRoutes } from './routes/known-browsers.js';
 import { registerMembersRoutes } from './routes/members.js';
 import { registerMeRoutes } from './routes/me.js';
+import { registerApplicationRoutes } from './routes/applications.js';
+import { registerOidcMount, registerOidcRoutes } from './routes/oidc.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerHttpMetrics } from '../metrics/instrumentation.js';
 import { registerProbeRoutes } from './routes/probes.js';
@@ -104,6 +107,9 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
 
   documentSecurity(app);
   registerErrorHandler(app);
+  // O2: oidc-provider's endpoints are handed over before CSRF and the session guard run.
+  const oidcProvider = await startOidcProvider(context);
+  registerOidcMount(app, context, oidcProvider);
   registerSecurityHeaders(app, securityHeaders);
   registerCsrfDefence(app, { publicUrl: context.config.publicUrl, isProduction: context.config.isProduction });
   registerAuthentication(app, context);
@@ -121,6 +127,8 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerAuditLogRoutes(app, context);
   registerApiKeyRoutes(app, context);
   registerKnownBrowserRoutes(app, context);
+  registerOidcRoutes(app, context, oidcProvider);
+  registerApplicationRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

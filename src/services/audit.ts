@@ -53,6 +53,12 @@ export const auditEventTypes = [
   'browser.remembered',
   'browser.forgotten',
   'browser.remembered_forgotten',
+  // O1–O7: applications that sign in through Tessera.
+  'application.created',
+  'application.updated',
+  'application.secret_replaced',
+  'application.deleted',
+  'application.signed_in',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -1,12 +1,15 @@
 // Housekeeping: a job inside the server deletes rows that can never be used again (expired
-// challenges, pending setups, texted codes, e-mailed tokens, sessions, dead throttle counters), so
+// challenges, pending setups, texted codes, e-mailed tokens, sessions, dead throttle counters,
+// oidc-provider's expired codes and tokens), so
 // tables do not grow forever. Nothing security-relevant is removed (a refused row stays refused
 // when absent), so no audit event is written. Invitations, audit events, recovery codes, reminder
 // claims and API keys are kept. Deletes are idempotent: several instances may run it at once.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { purgeCutoffs } from '../core/retention.js';
+import { deleteExpiredApplicationGrants } from '../store/application-grants.js';
 import { deleteExpiredEmailTokens } from '../store/email-tokens.js';
 import { deleteExpiredKnownBrowsers } from '../store/known-browsers.js';
+import { deleteExpiredOidcPayloads } from '../store/oidc-payloads.js';
 import { deleteExpiredSessions } from '../store/sessions.js';
 import { deleteExpiredSignInChallenges } from '../store/sign-in-challenges.js';
 import { deleteExpiredSmsCodes, deleteExpiredSmsEnrollments } from '../store/text-messages.js';
@@ -29,6 +32,10 @@ export interface PurgeCounts {
   throttles: number;
   /** G1: browsers not used for 180 days. */
   knownBrowsers: number;
+  /** oidc-provider's codes, tokens, grants, sessions and interactions past their lifetime (O2). */
+  oidcPayloads: number;
+  /** O6: grant-to-session records past the grant's lifetime. */
+  applicationGrants: number;
 }
 
 /** One pass; safe to call any number of times, from any instance. */
@@ -55,6 +62,8 @@ export async function purgeExpiredRecords(context: AppContext, batchSize = purge
     sessions: await inBatches(() => deleteExpiredSessions(db, { lastSeenAtOrBefore: cutoffs.sessionsLastSeenAtOrBefore, createdAtOrBefore: cutoffs.sessionsCreatedAtOrBefore }, batchSize)),
     throttles: await inBatches(() => deleteExpiredThrottles(db, cutoffs.throttleWindowsStartedAtOrBefore, batchSize)),
     knownBrowsers: await inBatches(() => deleteExpiredKnownBrowsers(db, cutoffs.expiresAtOrBefore, batchSize)),
+    oidcPayloads: await inBatches(() => deleteExpiredOidcPayloads(db, cutoffs.expiresAtOrBefore, batchSize)),
+    applicationGrants: await deleteExpiredApplicationGrants(db, cutoffs.expiresAtOrBefore),
   };
 }
 

@@ -59,7 +59,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
       async (trx, method) => {
         if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
         if (previousSessionId) await deleteSession(trx, previousSessionId);
-        const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true });
+        const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method });
         await recordLogin(trx, user.id, now, method);
         await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method } });
         // The member's row is locked since the code check, so concurrent sign-ins of one member

@@ -7,7 +7,7 @@ import { computeRequiredActions, type RequiredAction } from '../core/required-ac
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { deleteSession, deleteSessionOfUser, deleteSetupOnlySessionsOfUser, insertSession, touchSession } from '../store/sessions.js';
-import type { Database, Organization, User } from '../store/schema.js';
+import type { Database, Organization, SignInMethod, User } from '../store/schema.js';
 import type { SessionRecord } from '../store/session-lookup.js';
 import type { AppContext, RequestOrigin } from './context.js';
 
@@ -26,7 +26,7 @@ export async function startSession(
   context: AppContext,
   userId: string,
   origin: RequestOrigin,
-  options: { setupOnly?: boolean; reauthenticatedAt?: number | null; secondFactorVerified?: boolean } = {},
+  options: { setupOnly?: boolean; reauthenticatedAt?: number | null; secondFactorVerified?: boolean; secondFactor?: SignInMethod } = {},
 ): Promise<StartedSession> {
   const now = context.clock.now().getTime();
   const token = newOpaqueToken();
@@ -43,6 +43,8 @@ export async function startSession(
     userAgent: origin.userAgent?.slice(0, 512) ?? null,
     setupOnly: options.setupOnly ? 1 : 0,
     secondFactorVerifiedAt: options.secondFactorVerified ? now : null,
+    // O4: how the sign-in was completed (amr, acr).
+    secondFactor: options.secondFactor ?? null,
   });
   return { sessionId, token };
 }

@@ -11,6 +11,7 @@ import * as apiKeyActor from './migrations/2026_11_29_0009_api_key_actor.js';
 import * as secondFactorVerifiedAt from './migrations/2026_11_29_0010_second_factor_verified_at.js';
 import * as smsAllowedCountries from './migrations/2026_11_29_0011_sms_allowed_countries.js';
 import * as knownBrowsers from './migrations/2026_11_29_0012_known_browsers.js';
+import * as oidcProvider from './migrations/2026_11_29_0014_oidc_provider.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_29_0010_second_factor_verified_at': secondFactorVerifiedAt,
   '2026_11_29_0011_sms_allowed_countries': smsAllowedCountries,
   '2026_11_29_0012_known_browsers': knownBrowsers,
+  '2026_11_29_0014_oidc_provider': oidcProvider,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

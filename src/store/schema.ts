@@ -64,6 +64,8 @@ export interface SessionTable {
   setupOnly: Generated<number>;
   /** A5: when this session last proved a second factor (its sign-in's second step, or a code at re-authentication). */
   secondFactorVerifiedAt: number | null;
+  /** O4: the second factor that completed this session's sign-in; null: the password alone. */
+  secondFactor?: Generated<SignInMethod | null>;
 }
 
 export interface EmailTokenTable {
@@ -219,11 +221,16 @@ export interface Database {
   smsCodes: SmsCodeTable;
   apiKeys: ApiKeyTable;
   knownBrowsers: KnownBrowserTable;
+  applications: ApplicationTable;
+  oidcPayloads: OidcPayloadTable;
+  oidcSigningKeys: OidcSigningKeyTable;
+  applicationGrants: ApplicationGrantTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
 export type User = Selectable<UserTable>;
-export type Session = Selectable<SessionTable>;
+/** `secondFactor` (O4) is optional so sessions made for one request (K1, K2) need not name it. */
+export type Session = Omit<Selectable<SessionTable>, 'secondFactor'> & { secondFactor?: SignInMethod | null };
 export type NewSession = Insertable<SessionTable>;
 /** The store derives `nameNormalized` from `name`. */
 export type NewUser = Omit<Insertable<UserTable>, 'nameNormalized'>;
@@ -248,3 +255,55 @@ export interface KnownBrowserTable {
 }
 
 export type KnownBrowser = Selectable<KnownBrowserTable>;
+
+/** O1: an application that signs its users in through Tessera (an OpenID Connect client). */
+export interface ApplicationTable {
+  id: string;
+  organizationId: string;
+  clientId: string;
+  name: string;
+  type: 'confidential' | 'public';
+  /** Keyed hash of the client secret (confidential only); the secret itself is shown once. */
+  secretHash: string | null;
+  /** JSON arrays of absolute URLs. */
+  redirectUris: string;
+  postLogoutRedirectUris: Generated<string>;
+  backchannelLogoutUri: string | null;
+  createdByUserId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** oidc-provider's storage: one row per (model, id). */
+export interface OidcPayloadTable {
+  model: string;
+  id: string;
+  payload: string;
+  grantId: string | null;
+  userCode: string | null;
+  uid: string | null;
+  expiresAt: number | null;
+  consumedAt: number | null;
+}
+
+/** O2: an ES256 signing key, its private JWK sealed under the server key. */
+export interface OidcSigningKeyTable {
+  id: string;
+  keySealed: string;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+/** O6: the Tessera session a grant was issued in; back-channel logout owed once it has ended. */
+export interface ApplicationGrantTable {
+  grantId: string;
+  applicationId: string;
+  userId: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  logoutAttempts: Generated<number>;
+  nextLogoutAttemptAt: Generated<number>;
+}
+
+export type ApplicationRow = Selectable<ApplicationTable>;

@@ -22,7 +22,7 @@ export interface SessionLookup {
 // Rows come back as arrays (better-sqlite3 `raw`, pg `rowMode: 'array'`): a few microseconds
 // cheaper per request than objects, and one mapping serves both drivers.
 const selectSessionSql = (placeholder: string) => `
-select s.id, s.token_hash, s.created_at, s.last_seen_at, s.reauthenticated_at, s.ip, s.user_agent, s.setup_only, s.second_factor_verified_at,
+select s.id, s.token_hash, s.created_at, s.last_seen_at, s.reauthenticated_at, s.ip, s.user_agent, s.setup_only, s.second_factor_verified_at, s.second_factor,
        u.id, u.email, u.email_normalized, u.name, u.role, u.password_hash, u.email_verified_at,
        u.two_factor_required, u.created_at, u.last_login_at, u.last_login_method,
        u.totp_last_accepted_step, u.second_factor_failures, u.second_factor_locked_until,
@@ -40,7 +40,7 @@ type SessionRow = unknown[];
 
 /** Maps the selected columns, in the order above, to the records the rest of the code uses. */
 function toRecord(row: SessionRow): SessionRecord {
-  const [sessionId, tokenHash, sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt,
+  const [sessionId, tokenHash, sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt, secondFactor,
     userId, email, emailNormalized, name, role, passwordHash, emailVerifiedAt,
     twoFactorRequired, userCreatedAt, lastLoginAt, lastLoginMethod,
     totpLastAcceptedStep, secondFactorFailures, secondFactorLockedUntil,
@@ -49,7 +49,7 @@ function toRecord(row: SessionRow): SessionRecord {
     organizationId, organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom,
     recoveryCodePolicy, organizationCreatedAt, smsAllowed, smsCodeLength,
     smsAllowedCountries, rememberBrowserDays] = row as [
-    string, string, number, number, number | null, string | null, string | null, number, number | null,
+    string, string, number, number, number | null, string | null, string | null, number, number | null, Session['secondFactor'],
     string, string, string, string, User['role'], string, number | null,
     number, number, number | null, User['lastLoginMethod'],
     number | null, number, number | null,
@@ -60,7 +60,7 @@ function toRecord(row: SessionRow): SessionRecord {
     string | null, number,
   ];
   return {
-    session: { id: sessionId, tokenHash, userId, createdAt: sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt },
+    session: { id: sessionId, tokenHash, userId, createdAt: sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt, secondFactor },
     user: {
       id: userId,
       organizationId,

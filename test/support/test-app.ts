@@ -53,6 +53,8 @@ export interface TestAppOptions {
   redisKeyPrefix?: string;
   /** Receives the Redis counters' warnings (silent by default). */
   logger?: RedisLogger;
+  /** Another clock (the OpenID Connect tests move the process's Date with it, test/support/oidc.ts). */
+  clock?: TestClock;
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -64,7 +66,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Te
   const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, isProduction: false, logger: silent });
   const material = randomBytes(32);
   const key = { id: keyIdOf(material), material };
-  const clock = new TestClock();
+  const clock = options.clock ?? new TestClock();
   const sms = options.sms ?? createSmsDelivery(config, silent);
   const redis = config.redisUrl ? createRedisThrottleCounters({ url: config.redisUrl, keyPrefix: options.redisKeyPrefix, clock, logger: options.logger ?? { ...silent, warn() {} } }) : undefined;
   // Waits for the first connection, so a test's first request already counts in Redis.

@@ -1,6 +1,8 @@
 import { AppShell } from './components/AppShell';
 import { PageHeading } from './components/PageHeading';
+import { LeaveForReturn } from './components/LeaveForReturn';
 import { Redirect } from './components/Redirect';
+import { peekReturn, rememberReturn } from './features/auth/return-after-sign-in';
 import { renderRequiredActionPage } from './required-action-views';
 import { findRoute } from './routes';
 import { Link, safeNextPath, useLocation } from './router/router';
@@ -55,7 +57,15 @@ export function App() {
   const route = match.definition;
   switch (route.access) {
     case 'guest':
-      if (session) return <Redirect to={safeNextPath(searchParams.get('next'), signedInHome)} />;
+      if (session) {
+        // O3/O8: a sign-in that began at an application (or behind a proxy) goes back there,
+        // unless the application asked for a fresh sign-in (O5): then the sign-in pages stay.
+        if (searchParams.has('interaction') || searchParams.has('return_to')) rememberReturn(searchParams);
+        const pending = peekReturn();
+        if (pending?.stepUp) break;
+        if (pending) return <LeaveForReturn fallback={safeNextPath(searchParams.get('next'), signedInHome)} />;
+        return <Redirect to={safeNextPath(searchParams.get('next'), signedInHome)} />;
+      }
       break;
     case 'member':
     case 'admin':

@@ -8,6 +8,7 @@ import { TwoFactorChallengePage } from './features/auth/TwoFactorChallengePage';
 import { VerifyEmailPage } from './features/auth/VerifyEmailPage';
 import { AdoptionPage } from './features/admin/AdoptionPage';
 import { ApiKeysPage } from './features/admin/ApiKeysPage';
+import { ApplicationsPage } from './features/applications/ApplicationsPage';
 import { AuditLogPage } from './features/admin/AuditLogPage';
 import { MemberPage } from './features/admin/MemberPage';
 import { OrganizationSettingsPage } from './features/admin/OrganizationSettingsPage';
@@ -51,6 +52,7 @@ export const routes: readonly RouteDefinition[] = [
   { path: '/admin/users/:id', access: 'admin', render: ({ id = '' }) => <MemberPage key={id} userId={id} /> },
   { path: '/admin/audit', access: 'admin', render: () => <AuditLogPage /> },
   { path: '/admin/api-keys', access: 'admin', render: () => <ApiKeysPage /> },
+  { path: '/admin/applications', access: 'admin', render: () => <ApplicationsPage /> },
   { path: '/admin/settings', access: 'admin', render: () => <OrganizationSettingsPage /> },
 ];
 

@@ -17,6 +17,7 @@ const navItems: readonly NavItem[] = [
   { to: '/admin/users', label: 'Users', isVisible: isAdministrator },
   { to: '/admin/audit', label: 'Audit log', isVisible: isAdministrator },
   { to: '/admin/api-keys', label: 'API keys', isVisible: isAdministrator },
+  { to: '/admin/applications', label: 'Applications', isVisible: isAdministrator },
   { to: '/admin/settings', label: 'Organization', isVisible: isAdministrator },
 ];
 

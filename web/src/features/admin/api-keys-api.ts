@@ -14,6 +14,8 @@ export const grantDescriptions: Record<ApiGrant, { label: string; hint: string }
   },
   'audit:read': { label: 'Read the audit log', hint: 'List and export security events.' },
   'organization:read': { label: 'Read organization settings', hint: 'The organization’s settings and the adoption overview.' },
+  'applications:read': { label: 'Read applications', hint: 'List the applications that sign in through Tessera.' },
+  'applications:write': { label: 'Manage applications', hint: 'Register, change and delete applications; replace client secrets.' },
 };
 
 /** K1: a key as listed; the secret itself is shown only once, when it is created. */

@@ -1,14 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { withQuery } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { checkEmail, requireValue } from '../../components/validation';
-import { Link, navigate, useSearchParam } from '../../router/router';
+import { Link, navigate, useLocation, useSearchParam } from '../../router/router';
 import { useSessionState } from '../../session/session-context';
 import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
+import { leaveForRememberedReturn, peekReturn, rememberReturn } from './return-after-sign-in';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -19,9 +20,19 @@ export function LoginPage() {
   return <CredentialsStep />;
 }
 
+/** O3/O5: why an application sent the person here, in their words. */
+const reasonMessages: Record<string, string> = {
+  fresh_sign_in: 'The application asks you to sign in again.',
+  second_factor: 'The application asks for your second factor: sign in again with it.',
+  switch_account: 'Sign in with an account of the application’s organization.',
+};
+
 function CredentialsStep() {
   const { refresh } = useSessionState();
   const next = useSearchParam('next');
+  const { searchParams } = useLocation();
+  const reason = searchParams.get('reason');
+  useEffect(() => rememberReturn(searchParams), [searchParams]);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const form = useForm();
@@ -29,7 +40,9 @@ function CredentialsStep() {
   async function handleResult(result: LoginResult) {
     switch (result.status) {
       case 'signed_in':
-        // The app's guard moves a signed-in person on to where they were going.
+        // O3: back to the application that sent the person here; otherwise the app's guard
+        // moves a signed-in person on to where they were going.
+        if (await leaveForRememberedReturn()) return;
         await refresh();
         return;
       case 'two_factor_required':
@@ -68,6 +81,11 @@ function CredentialsStep() {
         </p>
       }
     >
+      {peekReturn()?.interaction || searchParams.get('interaction') ? (
+        <p className="muted" role="status">
+          {(reason && reasonMessages[reason]) ?? 'Sign in to continue to the application.'}
+        </p>
+      ) : null}
       <form ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert problem={form.problem} fields={['email', 'password']} />
         <TextField

@@ -13,6 +13,7 @@ import { Link, navigate, useSearchParam } from '../../router/router';
 import { useSessionState } from '../../session/session-context';
 import { completeSecondStep, sendSignInText, type SecondStepResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
+import { leaveForRememberedReturn } from './return-after-sign-in';
 
 type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 
@@ -104,8 +105,9 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       // R7: say how many recovery codes are left, unless none are: then the app shows the page
       // that asks for a new set (R6) as soon as the session is reloaded.
       if (remaining !== undefined && remaining > 0) onRecoveryCodeUsed(remaining);
-      // The app's guard moves a signed-in person on to `next` (or their settings).
-      else await refresh();
+      // O3: back to the application that sent the person here; otherwise the app's guard moves
+      // a signed-in person on to `next` (or their settings).
+      else if (!(await leaveForRememberedReturn())) await refresh();
     },
     () => ({ code: kind === 'sms' ? checkTextedCode(code) : checkSecondFactorCode(code, kind) }),
   );
@@ -321,6 +323,7 @@ function RecoveryCodeUsed({ remaining }: { remaining: number }) {
 
   async function continueToApp() {
     setContinuing(true);
+    if (await leaveForRememberedReturn()) return;
     // Reloading the session lets the app's guard move on to where sign-in normally goes.
     await refresh();
     setContinuing(false);
