@@ -183,8 +183,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio,
     // Every text costs money and a leaked form can be pumped: a cap bounds the bill. The defaults
     // fit about one sign-in text a day for a thousand people per organization.
-    smsDailyLimitPerOrganization: readInteger(env, 'SMS_DAILY_LIMIT_PER_ORGANIZATION', 1000, 1, 10_000_000),
-    smsDailyLimit: readInteger(env, 'SMS_DAILY_LIMIT', 10_000, 1, 100_000_000),
+    smsDailyLimitPerOrganization: read(() => readInteger(env, 'SMS_DAILY_LIMIT_PER_ORGANIZATION', 1000, 1, 10_000_000), 1000),
+    smsDailyLimit: read(() => readInteger(env, 'SMS_DAILY_LIMIT', 10_000, 1, 100_000_000), 10_000),
     redisUrl,
     secretKey,
     isProduction,

@@ -91,12 +91,17 @@ export function describeConfiguration(config: Config, env: NodeJS.ProcessEnv): A
     ['MAIL_FROM', config.mailFrom],
     ['DEV_MAILBOX', config.devMailbox ? 'on (/dev/mailbox, loopback clients only)' : 'off'],
     ['SMS_PROVIDER', config.smsProvider],
+    ['SMS_DAILY_LIMIT_PER_ORGANIZATION', String(config.smsDailyLimitPerOrganization)],
+    ['SMS_DAILY_LIMIT', String(config.smsDailyLimit)],
   ];
   if (config.twilio) {
     rows.push(['TWILIO_ACCOUNT_SID', config.twilio.accountSid], ['TWILIO_AUTH_TOKEN', maskSecret(config.twilio.authToken)], ['TWILIO_FROM', config.twilio.from], ['TWILIO_API_BASE', config.twilio.apiBase]);
   }
   rows.push(
     ['REDIS_URL', config.redisUrl === undefined ? '(unset: throttling counters in the database)' : maskUrl(config.redisUrl)],
+    ['TRUST_PROXY', config.trustProxy.length > 0 ? config.trustProxy.join(', ') : '(unset: the socket address is the client)'],
+    ['PASSWORD_HASH_QUEUE', String(config.passwordHashQueue)],
+    ['METRICS_PORT', config.metrics ? `${config.metrics.host}:${config.metrics.port}` : '(unset: no /metrics)'],
     ['SESSION_IDLE_HOURS', String(config.sessionLifetime.idleTimeoutInMs / 3_600_000)],
     ['SESSION_ABSOLUTE_DAYS', String(config.sessionLifetime.absoluteTimeoutInMs / 86_400_000)],
     ['SHUTDOWN_TIMEOUT_SECONDS', String(config.shutdownTimeoutInMs / 1000)],

@@ -71,7 +71,8 @@ export function createMetrics(options: { databasePool?: () => DatabasePoolStats 
         case 'user.signed_in': {
           const secondFactor = details?.secondFactor;
           signIns.inc({ result: 'success', method: methodLabel(secondFactor ?? details?.method, 'other') });
-          if (typeof secondFactor === 'string') secondSteps.inc({ method: methodLabel(secondFactor, 'other'), result: 'success' });
+          // A remembered browser (B2) skipped the second step: no code was checked.
+          if (typeof secondFactor === 'string' && secondFactor !== 'remembered_browser') secondSteps.inc({ method: methodLabel(secondFactor, 'other'), result: 'success' });
           return;
         }
         case 'user.sign_in_failed':
