@@ -1,4 +1,6 @@
 // The `tessera` command: serve, migrate, development seed, and the operator commands (M6).
+// Before anything else: libraries may print while they load (N4).
+import './console-as-json-lines.js';
 import { readConfig } from '../config.js';
 import { checkConfiguration, describeConfiguration } from './config-check.js';
 import { isId } from '../core/ids.js';
