@@ -27,9 +27,10 @@ export const throttleRules = {
   passwordResetPerAddress: { name: 'reset:address', limit: 300, windowInMs: 15 * minute },
   // Sign-up may say an address is taken (SPEC, Security floor), so it is an enumeration oracle
   // and a way to mass-claim others' addresses: every attempt counts, per client address. Creating
-  // an organization is rare (once per company, a few retries for typos), so 10 an hour leaves room
-  // for a team behind one address while an enumeration gets at most 240 answers a day per address.
-  signUpPerAddress: { name: 'signup:address', limit: 10, windowInMs: 60 * minute },
+  // an organization is rare (once per company, a few retries for typos), so 20 in 10 minutes leaves
+  // room for a team or a classroom behind one address while a burst is cut off at once and an
+  // enumeration gets at most 120 answers an hour per address (and pays an argon2 hash for each).
+  signUpPerAddress: { name: 'signup:address', limit: 20, windowInMs: 10 * minute },
   // Issue 10 item 7: e-mail costs the asker nothing and lands in someone's mailbox, so every
   // request that sends one is claimed before the send. A person waiting for a verification link
   // asks again once or twice (3 in 15 minutes); more is a script (10 a day).
