@@ -97,7 +97,7 @@ export function tokenFromLink(text: string, path: string): string {
 let signUpCount = 0;
 
 /**
- * Sign-ups are throttled per client address (10 an hour, issue 10 item 5); the helpers sign each
+ * Sign-ups are throttled per client address (20 in 10 minutes, issue 10 item 5); the helpers sign each
  * organization up from its own address (198.18.0.0/15, for benchmarks), as separate companies
  * would, so a test file may create many. Tests of the throttle send from one address themselves.
  */

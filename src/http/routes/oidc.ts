@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import { acrOf, amrOf, decideSession } from '../../core/authentication-context.js';
 import { findBlockingAction } from '../../core/required-actions.js';
-import { recordApplicationSignIn } from '../../services/applications.js';
+import { allowedReturnTo, recordApplicationSignIn } from '../../services/applications.js';
 import type { AppContext } from '../../services/context.js';
 import { requiredActionsOf, type Authenticated } from '../../services/sessions.js';
 import { findApplicationByClientId } from '../../store/applications.js';
@@ -13,7 +13,7 @@ import { escapeHtml, page } from '../../oidc/pages.js';
 import type { TesseraInteractionResult } from '../../oidc/provider.js';
 import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
-import { problemResponses } from '../schemas.js';
+import { objectSchema, problemResponses } from '../schemas.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,19 +119,24 @@ export function registerOidcRoutes(app: FastifyInstance, context: AppContext, pr
   );
 
   // O8: as cheap as GET /api/v1/session: the guard's one session lookup, no other query.
-  app.get(
+  app.get<{ Querystring: { redirect?: 'true' } }>(
     '/api/v1/auth/verify',
     {
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'O8: for reverse proxies (nginx auth_request, Traefik ForwardAuth): 200 with X-Tessera-* headers for a complete session, 401 otherwise.',
-        response: { 200: { type: 'null' }, ...problemResponses(401) },
+        summary:
+          'O8: for reverse proxies: 200 with X-Tessera-* headers for a complete session, 401 otherwise (nginx auth_request). With `?redirect=true` (Traefik ForwardAuth, Caddy forward_auth, which pass a refusal on to the browser) the refusal is a 302 to the sign-in page, returning to the address the proxy names in X-Forwarded-Proto/-Host/-Uri when it is allowed.',
+        querystring: objectSchema({ redirect: { type: 'string', enum: ['true'] } }),
+        response: { 200: { type: 'null' }, 302: { type: 'null', description: 'To the sign-in page (with `?redirect=true`).' }, ...problemResponses(400, 401) },
       },
     },
     async (request, reply) => {
       const auth = request.auth;
-      if (!isComplete(auth, context.clock.now().getTime())) return sendProblem(reply, { code: 'unauthenticated' });
+      if (!isComplete(auth, context.clock.now().getTime())) {
+        if (request.query.redirect !== 'true') return sendProblem(reply, { code: 'unauthenticated' });
+        return reply.code(302).header('location', await signInLocation(context, forwardedAddress(request.headers))).send();
+      }
       return reply
         .code(200)
         .headers({
@@ -143,6 +148,27 @@ export function registerOidcRoutes(app: FastifyInstance, context: AppContext, pr
         .send();
     },
   );
+}
+
+/** The address a proxy asked about (Traefik and Caddy send these headers to the check). */
+function forwardedAddress(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const single = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && value !== '' ? value.split(',')[0]!.trim() : undefined;
+  };
+  const proto = single('x-forwarded-proto');
+  const host = single('x-forwarded-host');
+  if ((proto !== 'http' && proto !== 'https') || host === undefined) return undefined;
+  const uri = single('x-forwarded-uri') ?? '/';
+  return uri.startsWith('/') ? `${proto}://${host}${uri}` : undefined;
+}
+
+/** The sign-in page, returning to `address` only where return_to may go (the same rule as /login's). */
+async function signInLocation(context: AppContext, address: string | undefined): Promise<string> {
+  const login = new URL('/login', context.config.publicUrl);
+  const returnTo = address === undefined ? null : await allowedReturnTo(context, address);
+  if (returnTo !== null) login.searchParams.set('return_to', returnTo);
+  return login.toString();
 }
 
 /** Header values are Latin-1: anything else (an internationalised address) is percent-encoded. */
