@@ -185,6 +185,8 @@ try {
   const rssLog = (stage: string) => process.stderr.write(`RSS ${stage}: ${rssInMegabytes(tessera.pid!)} MB\n`);
   rssLog('after seeding');
   rows.push(await measure('`GET /api/v1/session` (complete session)', { url: `${base}/api/v1/session`, headers: { cookie } }));
+  // O8: the check a reverse proxy makes on every request of a protected application.
+  rows.push(await measure('`GET /api/v1/auth/verify` (complete session)', { url: `${base}/api/v1/auth/verify`, headers: { cookie } }));
   rows.push(await measure('`GET /healthz`', { url: `${base}/healthz` }));
   rssLog('after session and healthz');
   rows.push(await measure('`POST /api/v1/auth/two-factor`, valid code (each completes a fresh challenge)', { url: base, requests: secondSteps(validSignIns, currentCode, 1) }));
