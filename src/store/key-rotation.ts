@@ -18,9 +18,11 @@ export interface SealedRow {
   hash: string | null;
 }
 
-// The tables are named by the fixed list in services/key-rotation.ts, never by input.
-function loose(db: Kysely<Database>): Kysely<any> {
-  return db as unknown as Kysely<any>;
+/** The tables are named by the fixed list in services/key-rotation.ts, never by input. */
+type SealedTables = Record<SealedColumn['table'], Record<string, string | number | null>>;
+
+function loose(db: Kysely<Database>): Kysely<SealedTables> {
+  return db as unknown as Kysely<SealedTables>;
 }
 
 function notUnder(column: SealedColumn, prefix: string) {
