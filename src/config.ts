@@ -81,15 +81,32 @@ function readSmsProvider(env: NodeJS.ProcessEnv): Config['smsProvider'] {
   return provider;
 }
 
-/** The key itself is loaded by security/server-key.ts; its shape is a configuration error. */
+/**
+ * The keys themselves are loaded by security/server-key.ts; their shape is a configuration error.
+ * N5: several keys separated by commas, the newest first; each entry's mistake is named.
+ */
 function checkSecretKey(secretKey: string | undefined, isProduction: boolean): void {
   if (secretKey === undefined) {
     if (isProduction) throw new ConfigError('TESSERA_SECRET_KEY is required when NODE_ENV=production (openssl rand -base64 32).');
     return;
   }
-  if (Buffer.from(secretKey.trim(), 'base64').length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(secretKey.trim())) {
-    throw new ConfigError('TESSERA_SECRET_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`).');
+  const entries = secretKey.split(',').map((entry) => entry.trim());
+  const shape = 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)';
+  if (entries.length === 1) {
+    if (!isKeyShaped(entries[0]!)) throw new ConfigError(`TESSERA_SECRET_KEY ${shape}.`);
+    return;
   }
+  const mistakes: string[] = [];
+  entries.forEach((entry, index) => {
+    if (entry === '') mistakes.push(`key ${index + 1} is empty`);
+    else if (!isKeyShaped(entry)) mistakes.push(`key ${index + 1} ${shape}`);
+    else if (entries.slice(0, index).some((earlier) => isKeyShaped(earlier) && Buffer.from(earlier, 'base64').equals(Buffer.from(entry, 'base64')))) mistakes.push(`key ${index + 1} repeats an earlier key`);
+  });
+  if (mistakes.length > 0) throw new ConfigError(`TESSERA_SECRET_KEY (several keys, separated by commas, the newest first): ${mistakes.join('; ')}.`);
+}
+
+function isKeyShaped(entry: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(entry) && Buffer.from(entry, 'base64').length === 32;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

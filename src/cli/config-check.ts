@@ -77,6 +77,12 @@ function maskSecret(value: string | undefined): string {
   return value === undefined ? '(unset)' : `•••• (set, ${value.length} characters)`;
 }
 
+/** N5: how many keys, never the keys. */
+function maskSecretKeys(value: string): string {
+  const count = value.split(',').length;
+  return count === 1 ? maskSecret(value) : `•••• (set, ${count} keys: the first seals, all open)`;
+}
+
 /** The effective settings, one per line, secrets masked. */
 export function describeConfiguration(config: Config, env: NodeJS.ProcessEnv): Array<[string, string]> {
   const rows: Array<[string, string]> = [
@@ -86,7 +92,7 @@ export function describeConfiguration(config: Config, env: NodeJS.ProcessEnv): A
     ['PUBLIC_URL', config.publicUrl.toString()],
     ['DATABASE_URL', isPostgresUrl(config.databaseUrl) ? maskUrl(config.databaseUrl) : `${config.databaseUrl} (SQLite)`],
     ['TESSERA_DATA_DIR', config.dataDir],
-    ['TESSERA_SECRET_KEY', config.secretKey === undefined ? (config.isProduction ? '(unset)' : `(unset: generated into ${config.dataDir}/secret.key)`) : maskSecret(config.secretKey)],
+    ['TESSERA_SECRET_KEY', config.secretKey === undefined ? (config.isProduction ? '(unset)' : `(unset: generated into ${config.dataDir}/secret.key)`) : maskSecretKeys(config.secretKey)],
     ['SMTP_URL', config.smtpUrl === undefined ? '(unset: no e-mail is sent)' : maskUrl(config.smtpUrl)],
     ['MAIL_FROM', config.mailFrom],
     ['DEV_MAILBOX', config.devMailbox ? 'on (/dev/mailbox, loopback clients only)' : 'off'],

@@ -9,6 +9,7 @@ import type { MailLogger } from '../mail/mailer.js';
 import { consoleLogger, openRuntime, startServer } from '../main.js';
 import { rotateSigningKeys } from '../oidc/signing-keys.js';
 import { seedOrganization } from '../services/dev-seed.js';
+import { rotateServerKey } from '../services/key-rotation.js';
 import type { Failure } from '../services/context.js';
 import { createOrganizationAsOperator, listMembersAsOperator, resetTwoFactorByEmailAsOperator } from '../services/operator.js';
 import { openStore } from '../store/database.js';
@@ -34,6 +35,11 @@ Commands:
   oidc rotate-keys  add a new OpenID Connect signing key (ES256); the previous keys stay published
                    for a day, until the tokens they signed have expired (restart the servers
                    to sign with the new key)
+  keys rotate [--batch-size N]
+                   re-seal every sealed value (authenticator secrets, recovery codes, phone
+                   numbers, OpenID Connect signing keys) under the first key of TESSERA_SECRET_KEY,
+                   in batches while the servers keep serving; prints the counts and whether the
+                   older keys can now be removed
   dev seed --members N [--org NAME] [--admin-email E] [--admin-password-stdin]
                    create an organization with N members for development (not in production);
                    the administrator's password as for org create, else "seed administrator"
@@ -98,6 +104,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return runDevCommand(argv.slice(1), io);
     case 'oidc':
       return runOidcCommand(argv.slice(1), io);
+    case 'keys':
+      return runKeysCommand(argv.slice(1), io);
     case undefined:
     case 'help':
     case '--help':
@@ -167,6 +175,37 @@ async function withRuntime(io: CliIo, run: (runtime: Awaited<ReturnType<typeof o
   } finally {
     await runtime.close();
   }
+}
+
+/** N5: `tessera keys rotate`; exits 1 while something is left under an older key. */
+async function runKeysCommand(argv: string[], io: CliIo): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  if (subcommand !== 'rotate') return usageError(io, `Unknown command: keys ${subcommand ?? ''}`.trim());
+  const flags = parseFlags(rest);
+  if (typeof flags === 'string') return usageError(io, flags);
+  const batchSize = flags.has('batch-size') ? Number(flags.get('batch-size')) : 500;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) return usageError(io, '--batch-size must be an integer from 1 to 10000.');
+  if ([...flags.keys()].some((name) => name !== 'batch-size')) return usageError(io, 'keys rotate takes only --batch-size.');
+  return withRuntime(io, async (runtime) => {
+    const report = await rotateServerKey(runtime.context, { batchSize });
+    io.stdout(`Newest key: ${report.keyId}\n`);
+    io.stdout(formatTable(['SEALED VALUES', 'RE-SEALED', 'CHANGED MEANWHILE', 'UNREADABLE', 'LEFT UNDER OLDER KEYS'], report.tables.map((t) => [t.table, String(t.resealed), String(t.changedMeanwhile), String(t.unreadable), String(t.remaining)])));
+    if (report.applicationSecrets > 0) {
+      io.stdout(
+        `${report.applicationSecrets} confidential application${report.applicationSecrets === 1 ? '' : 's'}: a client secret is kept only as a keyed hash and cannot be re-hashed. ` +
+          'A secret made before the newest key was added stops working when the older key is removed: give those applications a new secret first (Applications → New secret).\n',
+      );
+    }
+    if (!report.complete) {
+      const unreadable = report.tables.some((t) => t.unreadable > 0);
+      io.stdout(
+        `Values remain under older keys: keep the older keys in TESSERA_SECRET_KEY. ${unreadable ? 'Some are sealed under a key that is not loaded: add that key after the first one and run again. ' : ''}Run \`tessera keys rotate\` again.\n`,
+      );
+      return 1;
+    }
+    io.stdout('Nothing is sealed under an older key any more: remove the older keys from TESSERA_SECRET_KEY and restart the servers (wait 5 minutes after the restart that added the new key, so no texted code hashed under an older one is still waiting).\n');
+    return 0;
+  });
 }
 
 async function runConfigCommand(argv: string[], io: CliIo): Promise<number> {

@@ -20,7 +20,10 @@ export interface SecretBox {
 
 /** A keyed hash (HMAC-SHA-256 under the server key) for values that must be looked up, never read back. */
 export interface KeyedHasher {
+  /** Under the newest key: what new rows store. */
   hash(value: string): string;
+  /** N5: under every loaded key, the newest first, for look-ups while older keys are loaded. */
+  hashAll(value: string): string[];
 }
 
 /** S3: a text message on its way to a phone; `to` in E.164. */

@@ -71,7 +71,8 @@ export function createOidcProvider(context: AppContext, options: OidcProviderOpt
     jwks: { keys: options.keys },
     cookies: {
       // Derived from the server key, so every instance signs the provider's cookies alike.
-      keys: [context.keyedHasher.hash('oidc-provider cookie key')],
+      // N5: signed with the newest server key's, checked under every loaded key's.
+      keys: context.keyedHasher.hashAll('oidc-provider cookie key'),
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
@@ -175,7 +176,9 @@ export function createOidcProvider(context: AppContext, options: OidcProviderOpt
   // random 256-bit secret needs no slow hash); the presented secret is hashed and compared in
   // constant time.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
-    return typeof this.clientSecret === 'string' && constantTimeEqual(this.clientSecret, context.keyedHasher.hash(actual));
+    // N5: a secret set before the newest server key was added is hashed under an older one.
+    const stored = this.clientSecret;
+    return typeof stored === 'string' && context.keyedHasher.hashAll(actual).reduce((found, hash) => constantTimeEqual(stored, hash) || found, false);
   };
   return provider;
 }

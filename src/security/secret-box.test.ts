@@ -100,4 +100,12 @@ describe('keyed hasher: HMAC-SHA-256 for look-ups (R2)', () => {
     const rawHmac = createHmac('sha256', key.material).update('12345678').digest('base64url');
     expect(createKeyedHasher(key).hash('12345678')).not.toBe(rawHmac);
   });
+
+  it('N5 hashAll: under every loaded key, the newest first; hash is the newest one', () => {
+    const [current, old] = [newKey(), newKey()];
+    const hasher = createKeyedHasher(current, [old]);
+    expect(hasher.hash('12345678')).toBe(createKeyedHasher(current).hash('12345678'));
+    expect(hasher.hashAll('12345678')).toEqual([createKeyedHasher(current).hash('12345678'), createKeyedHasher(old).hash('12345678')]);
+    expect(createKeyedHasher(current).hashAll('12345678')).toEqual([hasher.hash('12345678')]);
+  });
 });

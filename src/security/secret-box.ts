@@ -50,11 +50,19 @@ export function createSecretBox(current: ServerKey, previous: ServerKey[] = []):
   };
 }
 
-export function createKeyedHasher(current: ServerKey): KeyedHasher {
-  const macKey = deriveKey(current.material, 'keyed-hash');
+/**
+ * N5: hashes under the newest key; `hashAll` also under the older loaded keys (one more HMAC per
+ * older key, only while they are loaded), so look-ups find rows written before a key was added.
+ */
+export function createKeyedHasher(current: ServerKey, previous: ServerKey[] = []): KeyedHasher {
+  const macKeys = [current, ...previous].map((key) => deriveKey(key.material, 'keyed-hash'));
+  const mac = (macKey: Buffer, value: string) => createHmac('sha256', macKey).update(value, 'utf8').digest('base64url');
   return {
     hash(value: string): string {
-      return createHmac('sha256', macKey).update(value, 'utf8').digest('base64url');
+      return mac(macKeys[0]!, value);
+    },
+    hashAll(value: string): string[] {
+      return macKeys.map((macKey) => mac(macKey, value));
     },
   };
 }

@@ -8,7 +8,16 @@ import { nowInMs, type AppContext } from './context.js';
 
 /** R2: the look-up hash is keyed by the server key and bound to the member. */
 export function recoveryCodeHash(context: AppContext, userId: string, code: string): string {
-  return context.keyedHasher.hash(`recovery:${userId}:${code}`);
+  return context.keyedHasher.hash(recoveryCodeHashInput(userId, code));
+}
+
+/** N5: under every loaded server key, the newest first, for look-ups. */
+export function recoveryCodeHashes(context: Pick<AppContext, 'keyedHasher'>, userId: string, code: string): string[] {
+  return context.keyedHasher.hashAll(recoveryCodeHashInput(userId, code));
+}
+
+export function recoveryCodeHashInput(userId: string, code: string): string {
+  return `recovery:${userId}:${code}`;
 }
 
 /** R5: a new set replaces the old one; returns the codes formatted for display (R1). */
@@ -32,7 +41,7 @@ export async function addReplacementRecoveryCode(db: Kysely<Database>, context: 
   const now = nowInMs(context);
   let code = generateRecoveryCode(context.random);
   const existing = new Set((await listRecoveryCodes(db, userId)).map((row) => row.codeHash));
-  while (existing.has(recoveryCodeHash(context, userId, code))) code = generateRecoveryCode(context.random);
+  while (recoveryCodeHashes(context, userId, code).some((hash) => existing.has(hash))) code = generateRecoveryCode(context.random);
   await insertRecoveryCode(db, { id: newId(now, context.random), userId, codeSealed: context.secretBox.seal(code), codeHash: recoveryCodeHash(context, userId, code), createdAt: now });
 }
 

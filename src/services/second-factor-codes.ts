@@ -15,7 +15,7 @@ import { countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFacto
 import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
 import { recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
-import { recoveryCodeHash } from './recovery-codes.js';
+import { recoveryCodeHashes } from './recovery-codes.js';
 
 export function openTotpSecret(context: AppContext, sealed: string): Uint8Array {
   const secret = decodeBase32(context.secretBox.open(sealed));
@@ -84,14 +84,14 @@ export async function attemptSecondFactorCode<T>(
 }
 
 /** A submitted code with its look-up hashes, computed before the transaction. */
-type Candidate = { method: 'one_time_code'; code: string; smsCodeHash: string } | { method: 'recovery_code'; codeHash: string };
+type Candidate = { method: 'one_time_code'; code: string; smsCodeHashes: string[] } | { method: 'recovery_code'; codeHashes: string[] };
 
 function candidateOf(context: AppContext, userId: string, code: string): Candidate | undefined {
   const submitted = classifySubmittedCode(code);
   if (!submitted) return undefined;
   return submitted.method === 'one_time_code'
-    ? { method: 'one_time_code', code: submitted.code, smsCodeHash: smsCodeHash(context, userId, 'sign_in', submitted.code) }
-    : { method: 'recovery_code', codeHash: recoveryCodeHash(context, userId, submitted.code) };
+    ? { method: 'one_time_code', code: submitted.code, smsCodeHashes: smsCodeHashes(context, userId, 'sign_in', submitted.code) }
+    : { method: 'recovery_code', codeHashes: recoveryCodeHashes(context, userId, submitted.code) };
 }
 
 /** Uses the code if it is right (one conditional UPDATE each, T5 R2 S2); undefined for a wrong, replayed or used one. */
@@ -114,16 +114,25 @@ async function useCode(
           if (check.ok && (await claimTotpStep(trx, userId, check.step))) return 'totp';
         }
       }
-      return (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHash, now)) ? 'sms' : undefined;
+      return (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHashes, now)) ? 'sms' : undefined;
     }
     case 'recovery_code':
-      return (await consumeRecoveryCode(trx, userId, candidate.codeHash, now)) ? 'recovery_code' : undefined;
+      return (await consumeRecoveryCode(trx, userId, candidate.codeHashes, now)) ? 'recovery_code' : undefined;
   }
 }
 
 /** S2: a texted code is kept only as a keyed hash, bound to its member and purpose. */
 export function smsCodeHash(context: AppContext, userId: string, purpose: SmsCodePurpose, code: string): string {
-  return context.keyedHasher.hash(`sms:${userId}:${purpose}:${code}`);
+  return context.keyedHasher.hash(smsCodeHashInput(userId, purpose, code));
+}
+
+/** N5: the same under every loaded server key, the newest first (for look-ups). */
+export function smsCodeHashes(context: AppContext, userId: string, purpose: SmsCodePurpose, code: string): string[] {
+  return context.keyedHasher.hashAll(smsCodeHashInput(userId, purpose, code));
+}
+
+function smsCodeHashInput(userId: string, purpose: SmsCodePurpose, code: string): string {
+  return `sms:${userId}:${purpose}:${code}`;
 }
 
 /**

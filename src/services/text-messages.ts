@@ -32,11 +32,11 @@ import { memberActor, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash } from './second-factor-codes.js';
+import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash, smsCodeHashes } from './second-factor-codes.js';
 import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
 
 /** The keyed hash that counts texts per number without storing the number in clear. */
-function phoneHash(context: AppContext, e164: string): string {
+export function phoneHash(context: Pick<AppContext, 'keyedHasher'>, e164: string): string {
   return context.keyedHasher.hash(`phone:${e164}`);
 }
 
@@ -221,7 +221,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   if (!pending) return fail('not_found', { detail: 'There is no phone number waiting for its code, or the code expired. Start again.' });
   const compact = code.replace(/[\s-]/g, '');
   const confirmed = await context.db.transaction().execute(async (trx) => {
-    if (!(await consumeSmsCode(trx, userId, 'enrol', smsCodeHash(context, userId, 'enrol', compact), now, enrolmentCodeAttemptLimit))) return undefined;
+    if (!(await consumeSmsCode(trx, userId, 'enrol', smsCodeHashes(context, userId, 'enrol', compact), now, enrolmentCodeAttemptLimit))) return undefined;
     if (!(await takePendingSmsEnrollment(trx, userId, pending.phoneSealed))) return undefined;
     const hadNumber = (await findSmsNumber(trx, userId)) !== undefined;
     const isFirstFactor = !hadNumber && !(await hasTotpCredential(trx, userId));

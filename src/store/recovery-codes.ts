@@ -39,13 +39,16 @@ export async function countUnusedRecoveryCodes(db: Kysely<Database>, userId: str
   return { remaining, total: Number(row.rows) === 0 ? 0 : Math.max(recoveryCodeCount, remaining) };
 }
 
-/** R2: uses a code once, in one conditional UPDATE; false when unknown or already used. */
-export async function consumeRecoveryCode(db: Kysely<Database>, userId: string, codeHash: string, nowInMs: number): Promise<boolean> {
+/**
+ * R2: uses a code once, in one conditional UPDATE; false when unknown or already used. N5: the
+ * code's hashes under every loaded server key (a row may predate the newest key).
+ */
+export async function consumeRecoveryCode(db: Kysely<Database>, userId: string, codeHashes: string[], nowInMs: number): Promise<boolean> {
   const result = await db
     .updateTable('recoveryCodes')
     .set({ usedAt: nowInMs })
     .where('userId', '=', userId)
-    .where('codeHash', '=', codeHash)
+    .where('codeHash', 'in', codeHashes)
     .where('usedAt', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -79,15 +79,15 @@ export async function insertSmsCode(db: Kysely<Database>, code: NewSmsCode): Pro
 /**
  * S2: uses the member's latest code of this purpose if it matches, has not expired, was not used
  * and (for enrolment codes) has tries left: one conditional UPDATE, so of several requests with
- * the same code exactly one wins.
+ * the same code exactly one wins. N5: `codeHashes` under every loaded server key.
  */
-export async function consumeSmsCode(db: Kysely<Database>, userId: string, purpose: SmsCodePurpose, codeHash: string, nowInMs: number, attemptLimit?: number): Promise<boolean> {
+export async function consumeSmsCode(db: Kysely<Database>, userId: string, purpose: SmsCodePurpose, codeHashes: string[], nowInMs: number, attemptLimit?: number): Promise<boolean> {
   let query = db
     .updateTable('smsCodes')
     .set({ usedAt: nowInMs })
     .where('id', '=', (eb) => eb.selectFrom('smsCodes').select('id').where('userId', '=', userId).where('purpose', '=', purpose).orderBy('id', 'desc').limit(1))
     .where('userId', '=', userId)
-    .where('codeHash', '=', codeHash)
+    .where('codeHash', 'in', codeHashes)
     .where('usedAt', 'is', null)
     .where('expiresAt', '>', nowInMs);
   if (attemptLimit !== undefined) query = query.where('failedAttempts', '<', attemptLimit);

@@ -93,4 +93,19 @@ describe(`tessera config check on ${testDatabaseKind}`, () => {
     expect(checked.code).toBe(1);
     expect(checked.stderr).toContain(`the SQLite file ${join(notAFolder, 'tessera.db')} cannot be opened or created`);
   });
+
+  it('N5 several keys, newest first: a valid list is masked with its count; each malformed entry is named, never shown', async () => {
+    const other = Buffer.alloc(32, 7).toString('base64');
+    const listed = await run(['config', 'check'], { DATABASE_URL: database.url, TESSERA_DATA_DIR: dataDir, TESSERA_SECRET_KEY: `${other},${secretKey}` });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/TESSERA_SECRET_KEY\s+•••• \(set, 2 keys: the first seals, all open\)/);
+    expect(listed.stdout).not.toContain(other);
+
+    const bad = await run(['config', 'check'], { DATABASE_URL: database.url, TESSERA_DATA_DIR: dataDir, TESSERA_SECRET_KEY: `${other},,short-key,${other}` });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('TESSERA_SECRET_KEY (several keys, separated by commas, the newest first): key 2 is empty; key 3 must be 32 bytes, base64-encoded');
+    expect(bad.stderr).toContain('key 4 repeats an earlier key');
+    expect(bad.stderr).not.toContain(other);
+    expect(bad.stderr).not.toContain('short-key');
+  });
 });

@@ -9,6 +9,7 @@ import { createMailer, type StoredMail } from '../../src/mail/mailer.js';
 import { createSmsDelivery, type SmsDelivery, type StoredText } from '../../src/sms/sms-sender.js';
 import { createArgon2Hasher } from '../../src/security/passwords.js';
 import { createKeyedHasher, createSecretBox, keyIdOf } from '../../src/security/secret-box.js';
+import { parseServerKeys } from '../../src/security/server-key.js';
 import { systemRandom } from '../../src/security/system-random.js';
 import type { AppContext } from '../../src/services/context.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -55,6 +56,13 @@ export interface TestAppOptions {
   logger?: RedisLogger;
   /** Another clock (the OpenID Connect tests move the process's Date with it, test/support/oidc.ts). */
   clock?: TestClock;
+  /** N5: the server keys, base64, the newest first (as TESSERA_SECRET_KEY); a random one by default. */
+  secretKeys?: string[];
+}
+
+function randomKey() {
+  const material = randomBytes(32);
+  return { id: keyIdOf(material), material };
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -64,8 +72,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Te
   await migrateToLatest(store.db);
   const silent = { info() {}, error() {} };
   const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, isProduction: false, logger: silent });
-  const material = randomBytes(32);
-  const key = { id: keyIdOf(material), material };
+  const [key, ...previousKeys] = options.secretKeys ? parseServerKeys(options.secretKeys.join(',')) : [randomKey()];
   const clock = options.clock ?? new TestClock();
   const sms = options.sms ?? createSmsDelivery(config, silent);
   const redis = config.redisUrl ? createRedisThrottleCounters({ url: config.redisUrl, keyPrefix: options.redisKeyPrefix, clock, logger: options.logger ?? { ...silent, warn() {} } }) : undefined;
@@ -77,8 +84,8 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Te
     clock,
     random: systemRandom,
     passwords: createArgon2Hasher(),
-    secretBox: createSecretBox(key),
-    keyedHasher: createKeyedHasher(key),
+    secretBox: createSecretBox(key!, previousKeys),
+    keyedHasher: createKeyedHasher(key!, previousKeys),
     mailer,
     sms,
     throttles: redis ?? databaseThrottleCounterStore,
