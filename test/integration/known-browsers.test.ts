@@ -1,9 +1,8 @@
 // G1 known browsers, G2 counting by who is asking, G3/G4 e-mails and B2 remembered browsers
 // (issue 11), over HTTP on SQLite and PostgreSQL, with the throttle counters in the database and
 // in Redis.
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUrl, useScratchRedis } from '../support/redis.js';
 import type { Config } from '../../src/config.js';
 import { strongPassword, tokenFromLink } from '../support/agent.js';
 import { auditEventsOf, Browser, dumpAllTables, expectProblem, inviteMember, mailTo, memberWithTwoFactor, minute, nextStep, signUpMember, totpCode, type Member } from '../support/two-factor.js';
@@ -11,27 +10,12 @@ import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
 
-const redisUrl = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
+const { keyPrefix } = useScratchRedis();
 const chromeOnLinux = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const firefoxOnWindows = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const browserCookie = 'tessera_browser';
 const day = 24 * 60 * minute;
 
-let admin: Redis;
-beforeAll(async () => {
-  admin = new Redis(redisUrl, { lazyConnect: true });
-  await admin.connect();
-});
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await admin.quit();
-});
 
 let nextHost = 1;
 function stranger(app: TestApp['app']): Browser {

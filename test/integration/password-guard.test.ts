@@ -2,9 +2,8 @@
 // before argon2 runs), never locks the owner's known browsers out, counts IPv6 by /64, believes
 // X-Forwarded-For only from TRUST_PROXY, and hashes only when it is earned (A4 confirm, the hash
 // queue cap). Each case runs with the counters in the database and in Redis, on SQLite and PostgreSQL.
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUrl, useScratchRedis } from '../support/redis.js';
 import { ConfigError, readConfig, type Config } from '../../src/config.js';
 import { createArgon2Hasher, type PasswordHasher } from '../../src/security/passwords.js';
 import { strongPassword, tokenFromLink } from '../support/agent.js';
@@ -12,23 +11,8 @@ import { Browser, createSecondInstance, expectProblem, mailTo, minute, signUpMem
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
 
-const redisUrl = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
+const { keyPrefix } = useScratchRedis();
 
-let admin: Redis;
-beforeAll(async () => {
-  admin = new Redis(redisUrl, { lazyConnect: true });
-  await admin.connect();
-});
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await admin.quit();
-});
 
 /** A client at its own address, so only the counters a test is about can refuse it. */
 let nextHost = 1;

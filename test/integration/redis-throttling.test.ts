@@ -3,9 +3,8 @@
 // and text-message limits over HTTP with two instances on one Redis and nothing in the `throttles`
 // table, and the fallback to the database when Redis is down or stalls. Keys use a fresh prefix
 // per run and are deleted afterwards.
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUrl, useScratchRedis } from '../support/redis.js';
 import { ConfigError, readConfig } from '../../src/config.js';
 import type { ThrottleCounters } from '../../src/core/ports.js';
 import type { ThrottleRule } from '../../src/core/throttle-policy.js';
@@ -15,25 +14,10 @@ import { Browser, expectProblem, minute, second, signUpMember } from '../support
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
 
-const redisUrl = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
+const { keyPrefix, admin } = useScratchRedis();
 /** Nothing listens on port 1: every connection is refused. */
 const unreachableRedisUrl = 'redis://127.0.0.1:1';
 
-let admin: Redis;
-beforeAll(async () => {
-  admin = new Redis(redisUrl, { lazyConnect: true });
-  await admin.connect();
-});
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await admin.quit();
-});
 
 describe('REDIS_URL configuration', () => {
   it('accepts redis:// and rediss:// URLs and refuses anything else with a ConfigError', () => {
