@@ -25,7 +25,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       config: { access: 'public' },
       schema: {
         tags: ['auth'],
-        summary: 'Create an organization and its first administrator, signed in (A1). At most 10 attempts an hour per client address (429 rate_limited with Retry-After).',
+        summary: 'Create an organization and its first administrator, signed in (A1). At most 20 attempts in 10 minutes per client address (429 rate_limited with Retry-After).',
         body: objectSchema({ organization: textField(100, 'The organization’s name.'), name: nameField, email: emailField, password: passwordField }, ['organization', 'name', 'email', 'password']),
         response: { 201: sessionStateSchema, ...problemResponses(400, 409, 415, 429) },
       },

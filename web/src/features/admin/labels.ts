@@ -59,7 +59,7 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'two_factor.locked': 'Second step locked',
   'two_factor.sms_enabled': 'Phone number confirmed for text messages',
   'two_factor.sms_removed': 'Phone number removed',
-  'two_factor.sms_sent': 'Code texted',
+  'two_factor.sms_code_sent': 'Code texted',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
   'application.created': 'Application registered',
