@@ -71,6 +71,9 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'organization.members_listed': 'Members listed (command line)',
   'two_factor.sms_limit_reached': 'Daily limit of text messages reached',
   'invitation.existing_account_notified': 'Invited by another organization (told by e-mail, nothing changed)',
+  'browser.remembered': 'Browser remembered (no second step on it for a while)',
+  'browser.forgotten': 'Browser forgotten',
+  'browser.remembered_forgotten': 'Remembered browsers forgotten',
 };
 
 export function describeAuditEvent(type: string): string {
