@@ -1,6 +1,6 @@
 // N3: one of two instances on one PostgreSQL database restarts under steady sign-in load, behind a
-// load balancer that (as nginx does) sends a request to the other instance only when a connection
-// cannot be made. No request fails: the stopping instance answers what it has accepted, then
+// load balancer that (as nginx does) sends a GET that got no answer, or a POST whose connection
+// could not be made, to the other instance. No request fails: the stopping instance answers what it has accepted, then
 // closes; the new one takes over on the same port.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,8 +31,9 @@ function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; por
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
-      const attempt = (tries: number) => {
-        const upstream = upstreams[next++ % upstreams.length]!;
+      // A retry goes to the next instance after the one that failed, whatever other requests did.
+      const attempt = (index: number, tries: number) => {
+        const upstream = upstreams[index % upstreams.length]!;
         upstream.inFlight++;
         let answered = false;
         const forwarded = httpRequest({ host: '127.0.0.1', port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, connection: 'close' }, agent: false }, (response: IncomingMessage) => {
@@ -45,14 +46,16 @@ function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; por
         forwarded.on('error', (error: NodeJS.ErrnoException) => {
           upstream.inFlight--;
           if (answered) return outgoing.destroy();
-          // Like nginx for a POST: only a connection that could not be made is tried elsewhere;
-          // a request the instance accepted and then dropped is a failed request.
-          if (error.code === 'ECONNREFUSED' && tries + 1 < upstreams.length * 3) setTimeout(() => attempt(tries + 1), 5);
+          // Like nginx (proxy_next_upstream error): a GET that got no answer is tried elsewhere; a
+          // POST only when its connection could not be made — a POST the instance accepted and then
+          // dropped is a failed request.
+          const mayRetry = error.code === 'ECONNREFUSED' || (incoming.method === 'GET' && !answered);
+          if (mayRetry && tries + 1 < upstreams.length * 3) setTimeout(() => attempt(index + 1, tries + 1), 5);
           else outgoing.writeHead(502).end(error.code ?? 'error');
         });
         forwarded.end(body);
       };
-      attempt(0);
+      attempt(next++, 0);
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
@@ -108,7 +111,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres
           if (login.status !== 200) failures.push(`login ${login.status} ${await login.text()}`);
           const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
           const session = await fetch(`${base}/api/v1/session`, { headers: { cookie } });
-          if (session.status !== 200) failures.push(`session ${session.status}`);
+          if (session.status !== 200) failures.push(`session ${session.status} ${await session.text()}`);
           completed++;
         } catch (error) {
           failures.push(String(error));
