@@ -31,6 +31,8 @@ export interface Config {
   sessionLifetime: SessionLifetime;
   /** N3: how long a stopping server answers the requests in flight before cutting them off. */
   shutdownTimeoutInMs: number;
+  /** N3: how long readiness answers 503 while the listener still serves, so balancers stop sending first. */
+  shutdownDrainInMs: number;
   /** N2: where /metrics listens (METRICS_PORT, METRICS_HOST); unset: no metrics. */
   metrics: { port: number; host: string } | undefined;
   logLevel: string;
@@ -211,6 +213,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteTimeoutInMs: read(() => readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650), 1) * 24 * hour,
     },
     shutdownTimeoutInMs: read(() => readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600), 10) * 1000,
+    shutdownDrainInMs: read(() => readInteger(env, 'SHUTDOWN_DRAIN_SECONDS', 0, 0, 300), 0) * 1000,
     metrics: env.METRICS_PORT ? { port: read(() => readInteger(env, 'METRICS_PORT', 9464, 0, 65535), 9464), host: env.METRICS_HOST || '127.0.0.1' } : undefined,
     logLevel,
     trustProxy: read(() => readTrustProxy(env), []),

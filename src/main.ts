@@ -82,7 +82,8 @@ export interface ServingInstance {
   /** Where /metrics listens (N2), when METRICS_PORT is set. */
   metricsAddress: string | undefined;
   /**
-   * N3: readiness turns 503, the listener stops accepting, requests in flight are answered (idle
+   * N3: readiness turns 503 and, after `shutdownDrainInMs` of still serving (so that balancers
+   * polling /readyz stop sending first), the listener stops accepting; requests in flight are answered (idle
    * keep-alive connections close at once; after `shutdownTimeoutInMs` the rest are cut), the
    * periodic jobs stop, then the database and Redis close. Calling it again returns the same promise.
    */
@@ -112,6 +113,12 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
     shutdown() {
       shutdown ??= (async () => {
         isShuttingDown = true;
+        if (config.shutdownDrainInMs > 0) {
+          // A connection the kernel accepts just before the listener closes is reset, and a
+          // balancer cannot tell whether such a POST ran: so let balancers see /readyz fail first.
+          app.log.info({ drainInMs: config.shutdownDrainInMs }, 'shutting down: readiness fails, still serving while balancers notice');
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainInMs));
+        }
         app.log.info({ timeoutInMs: config.shutdownTimeoutInMs }, 'shutting down: answering the requests in flight');
         const cutOff = setTimeout(() => {
           app.log.warn({}, 'shutdown timeout: closing the connections still open');

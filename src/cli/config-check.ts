@@ -111,6 +111,7 @@ export function describeConfiguration(config: Config, env: NodeJS.ProcessEnv): A
     ['SESSION_IDLE_HOURS', String(config.sessionLifetime.idleTimeoutInMs / 3_600_000)],
     ['SESSION_ABSOLUTE_DAYS', String(config.sessionLifetime.absoluteTimeoutInMs / 86_400_000)],
     ['SHUTDOWN_TIMEOUT_SECONDS', String(config.shutdownTimeoutInMs / 1000)],
+    ['SHUTDOWN_DRAIN_SECONDS', String(config.shutdownDrainInMs / 1000)],
     ['LOG_LEVEL', config.logLevel],
   );
   return rows;

@@ -1,7 +1,8 @@
 // N3: one of two instances on one PostgreSQL database restarts under steady sign-in load, behind a
-// load balancer that (as nginx does) sends a GET that got no answer, or a POST whose connection
-// could not be made, to the other instance. No request fails: the stopping instance answers what it has accepted, then
-// closes; the new one takes over on the same port.
+// load balancer that polls /readyz (as Kubernetes or an HAProxy health check does) and, as nginx
+// does, sends a GET that got no answer, or a POST whose connection could not be made, to the other
+// instance. No request fails: the stopping instance fails readiness while still serving, answers
+// what it has accepted, then closes; the new one takes over on the same port.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
@@ -21,18 +22,42 @@ interface Upstream {
   port: number;
   served: number;
   inFlight: number;
+  ready: boolean;
 }
 
-/** Round robin over the upstreams; a connection that cannot be made goes to the next one. */
-function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; port: number }> {
+const readinessPollInMs = 50;
+
+/** Asks each upstream's /readyz every 50 ms; stops when the returned function is called. */
+function pollReadiness(upstreams: Upstream[]): () => void {
+  const poll = (upstream: Upstream) => {
+    const probe = httpRequest({ host: '127.0.0.1', port: upstream.port, path: '/readyz', agent: false, timeout: readinessPollInMs * 4 }, (response) => {
+      upstream.ready = response.statusCode === 200;
+      response.resume();
+    });
+    probe.on('timeout', () => probe.destroy());
+    probe.on('error', () => (upstream.ready = false));
+    probe.end();
+  };
+  const timer = setInterval(() => upstreams.forEach(poll), readinessPollInMs);
+  return () => clearInterval(timer);
+}
+
+/** Round robin over the ready upstreams; a connection that cannot be made goes to the next one. */
+function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
   let next = 0;
+  const stopPolling = pollReadiness(upstreams);
+  const pick = (from: number) => {
+    for (let offset = 0; offset < upstreams.length; offset++) if (upstreams[(from + offset) % upstreams.length]!.ready) return from + offset;
+    return from; // none ready: try anyway
+  };
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       // A retry goes to the next instance after the one that failed, whatever other requests did.
-      const attempt = (index: number, tries: number) => {
+      const attempt = (from: number, tries: number) => {
+        const index = pick(from);
         const upstream = upstreams[index % upstreams.length]!;
         upstream.inFlight++;
         let answered = false;
@@ -58,7 +83,11 @@ function startLoadBalancer(upstreams: Upstream[]): Promise<{ server: Server; por
       attempt(next++, 0);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+  const stop = () => {
+    stopPolling();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, stop })));
 }
 
 describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres', () => {
@@ -77,12 +106,12 @@ describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres
 
   it('N3 restarting one of two instances under steady sign-in load fails no request', { timeout: 120_000 }, async () => {
     const upstreams: Upstream[] = [
-      { port: await findFreePort(), served: 0, inFlight: 0 },
-      { port: await findFreePort(), served: 0, inFlight: 0 },
+      { port: await findFreePort(), served: 0, inFlight: 0, ready: true },
+      { port: await findFreePort(), served: 0, inFlight: 0, ready: true },
     ];
     const secretKey = randomBytes(32).toString('base64');
     const configFor = (upstream: Upstream) =>
-      readConfig({ DATABASE_URL: database.url, TESSERA_SECRET_KEY: secretKey, TESSERA_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(upstream.port), PUBLIC_URL: 'http://tessera.test', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+      readConfig({ DATABASE_URL: database.url, TESSERA_SECRET_KEY: secretKey, TESSERA_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(upstream.port), PUBLIC_URL: 'http://tessera.test', LOG_LEVEL: 'silent', NODE_ENV: 'test', SHUTDOWN_DRAIN_SECONDS: '1' });
     const start = async (upstream: Upstream) => {
       const instance = await startInstance(configFor(upstream), quiet);
       instances.push(instance);
@@ -131,7 +160,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres
     await new Promise((resolve) => setTimeout(resolve, 1500));
     running = false;
     await Promise.all(load);
-    await new Promise<void>((resolve) => balancer.server.close(() => resolve()));
+    await balancer.stop();
 
     expect(failures).toEqual([]);
     expect(completed).toBeGreaterThan(loadLoops);
@@ -139,5 +168,38 @@ describe.skipIf(testDatabaseKind !== 'postgres')('N3 rolling restart on postgres
     expect(upstreams[0]!.served).toBeGreaterThan(servedBeforeRestart); // the restarted instance serves again
     expect(upstreams[1]!.served).toBeGreaterThan(0);
     expect(servedWhileDown).toBeGreaterThan(0);
+  });
+});
+
+describe(`N3 draining before the listener closes on ${testDatabaseKind}`, () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'tessera-drain-'));
+  });
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('N3 with SHUTDOWN_DRAIN_SECONDS readiness fails at once while requests are still served; then the listener closes', { timeout: 30_000 }, async () => {
+    const port = await findFreePort();
+    const config = readConfig({ DATABASE_URL: database.url, TESSERA_SECRET_KEY: randomBytes(32).toString('base64'), TESSERA_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: 'http://tessera.test', LOG_LEVEL: 'silent', NODE_ENV: 'test', SHUTDOWN_DRAIN_SECONDS: '1' });
+    const instance = await startInstance(config, quiet);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    const startedAt = Date.now();
+    const stopped = instance.shutdown();
+    const ready = await fetch(`${base}/readyz`, { headers: { connection: 'close' } });
+    expect(ready.status).toBe(503);
+    const signUp = await fetch(`${base}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ organization: 'Drain', name: 'Drain', email: 'drain@drain.example', password }) });
+    expect(signUp.status).toBe(201);
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+
+    await stopped;
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
+    await expect(fetch(`${base}/livez`)).rejects.toThrow();
   });
 });
