@@ -1,4 +1,5 @@
 import { formatDateTime, formatExactDateTime } from '../../components/format';
+import { KeepWordsWhole } from '../../components/KeepWordsWhole';
 import { Link } from '../../router/router';
 import type { AuditEvent } from './admin-api';
 import { auditTypeLabel, describeAuditEventSentence, type NameOf } from './audit-sentences';
@@ -45,10 +46,10 @@ export function AuditEventsTable({ events, caption }: AuditEventsTableProps) {
                 <span className="audit-sentence">
                   {describeAuditEventSentence(event, nameOf).map((part, index) =>
                     typeof part === 'string' ? (
-                      part
+                      <KeepWordsWhole key={index} text={part} />
                     ) : (
                       <Link key={index} to={`/admin/users/${encodeURIComponent(part.memberId)}`}>
-                        {part.name}
+                        <KeepWordsWhole text={part.name} />
                       </Link>
                     ),
                   )}

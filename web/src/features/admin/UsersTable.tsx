@@ -1,3 +1,4 @@
+import { KeepWordsWhole } from '../../components/KeepWordsWhole';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/session-context';
 import type { OrganizationUser } from './admin-api';
@@ -35,7 +36,9 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
           {users.map((user) => (
             <tr key={user.id}>
               <th scope="row" data-label="Name">
-                <Link to={`/admin/users/${encodeURIComponent(user.id)}`}>{user.name}</Link>
+                <Link to={`/admin/users/${encodeURIComponent(user.id)}`}>
+                  <KeepWordsWhole text={user.name} />
+                </Link>
               </th>
               <td data-label="E-mail" className="cell-email">
                 {user.email}

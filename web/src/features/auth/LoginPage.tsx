@@ -3,6 +3,7 @@ import { withQuery } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
+import { useFocusFieldOnMount } from '../../components/use-focus-field-on-mount';
 import { useForm } from '../../components/use-form';
 import { checkEmail, requireValue } from '../../components/validation';
 import { Link, navigate, useLocation, useSearchParam } from '../../router/router';
@@ -37,6 +38,7 @@ function CredentialsStep() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const form = useForm();
+  useFocusFieldOnMount(form.formRef, 'email');
 
   async function handleResult(result: LoginResult) {
     switch (result.status) {
@@ -97,7 +99,6 @@ function CredentialsStep() {
           autoComplete="username"
           inputMode="email"
           spellCheck={false}
-          autoFocus
           value={email}
           onValueChange={setEmail}
           error={form.fieldErrors.email}

@@ -7,6 +7,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { formatSeconds, useCountdown } from '../../components/use-countdown';
+import { useFocusFieldOnMount } from '../../components/use-focus-field-on-mount';
 import { useForm } from '../../components/use-form';
 import { signOut } from '../../api/session';
 import { Link, navigate, useSearchParam } from '../../router/router';
@@ -93,6 +94,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   const field = fieldFor[kind];
   const signInAgainPath = withQuery('/login', { next });
   const account = signingInAs();
+  useFocusFieldOnMount(form.formRef, 'code');
   const lastAutoSubmitted = useRef<string | null>(null);
 
   const submit = form.handleSubmit(
@@ -197,7 +199,6 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           value={code}
           onValueChange={setCode}
           error={form.fieldErrors.code}
-          autoFocus
         />
         {kind === 'recovery_code' && (
           <p className="field-hint">
