@@ -38,13 +38,14 @@ const groupedKeyPattern = /^[A-Z2-7]{4}( [A-Z2-7]{4})+$/;
 
 // Runs in the page (tests have no DOM types): for each word (a run without spaces) of each matching
 // element, the distinct line tops of its text boxes; more than one means it was split over lines.
+// An e-mail address may break just before its @, so its two halves count as words of their own.
 const splitWordsScript = `(selector) => {
   const problems = [];
   for (const cell of document.querySelectorAll(selector)) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
       const text = node.textContent ?? '';
-      for (const match of text.matchAll(/\\S+/g)) {
+      for (const match of text.matchAll(/[^\\s@]+|@[^\\s@]*/g)) {
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);

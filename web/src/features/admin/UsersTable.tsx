@@ -40,8 +40,8 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
                   <KeepWordsWhole text={user.name} />
                 </Link>
               </th>
-              <td data-label="E-mail" className="cell-email">
-                {user.email}
+              <td data-label="E-mail">
+                <KeepWordsWhole text={user.email} />
               </td>
               <td data-label="Role" className="cell-nowrap">
                 {roleLabels[user.role]}
