@@ -31,6 +31,10 @@ export const errorCatalogue = {
   sms_limit_reached: { status: 429, title: 'No more text messages can be sent today. Use another method, or try again later.' },
   // The password-hash queue is full (a flood of sign-ins): answered at once with Retry-After.
   busy: { status: 503, title: 'The server is busy. Please try again in a moment.' },
+  // T5 (issue 17): a right authenticator code whose time step was already accepted; counted as a wrong code (L3).
+  code_already_used: { status: 400, title: 'This code was just used. Wait for the next one.' },
+  // A1 (issue 17 item 8): a verification link opened again once the address is verified.
+  email_already_verified: { status: 409, title: 'This e-mail address is already verified.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

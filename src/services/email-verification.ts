@@ -4,7 +4,7 @@ import { newId } from '../core/ids.js';
 import { throttleRules } from '../core/throttle-policy.js';
 import { verifyEmailMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
-import { consumeEmailToken, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
+import { consumeEmailToken, findEmailTokenOwner, insertEmailToken, retireEmailTokens } from '../store/email-tokens.js';
 import type { Database } from '../store/schema.js';
 import { findUserById, markEmailVerified } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
@@ -40,12 +40,22 @@ export async function resendVerification(context: AppContext, auth: Authenticate
   return { ok: true };
 }
 
+/**
+ * A1. A link opened again after it worked (or an older link of an account verified since) answers
+ * 409 `email_already_verified`, so the page can say so instead of "invalid" (issue 17 item 8);
+ * only the holder of the e-mailed token learns it.
+ */
 export async function verifyEmail(context: AppContext, token: string, origin: RequestOrigin): Promise<Outcome> {
   const now = nowInMs(context);
+  const tokenHash = hashToken(token);
   return context.db.transaction().execute(async (trx) => {
-    const userId = await consumeEmailToken(trx, hashToken(token), 'verify_email', now);
+    const userId = await consumeEmailToken(trx, tokenHash, 'verify_email', now);
     const user = userId ? await findUserById(trx, userId) : undefined;
-    if (!user) return fail('invalid_token');
+    if (!user) {
+      const ownerId = await findEmailTokenOwner(trx, tokenHash, 'verify_email');
+      const owner = ownerId ? await findUserById(trx, ownerId) : undefined;
+      return fail(owner?.emailVerifiedAt != null ? 'email_already_verified' : 'invalid_token');
+    }
     await markEmailVerified(trx, user.id, now);
     await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.email_verified', actor: memberActor(user.id), targetUserId: user.id, origin });
     return { ok: true } as const;

@@ -86,7 +86,7 @@ export async function inviteMember(context: AppContext, admin: Authenticated, in
       actor: actorOf(admin),
       targetUserId: null,
       origin,
-      details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, twoFactorRequired: input.twoFactorRequired },
+      details: { invitationId: invitation.id, email: invitation.email, name: invitation.name, role: invitation.role, twoFactorRequired: input.twoFactorRequired },
     });
     if (registered) {
       // Told to the member's own organization only: the inviting one must not learn of the account.

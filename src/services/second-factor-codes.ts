@@ -35,7 +35,9 @@ export function openTotpSecret(context: AppContext, sealed: string): Uint8Array 
  * 3. right: the count is cleared and `onAccepted(trx, method)` makes the caller's change with its
  *    audit event in the same transaction (throwing there undoes everything, the code stays unused);
  *    wrong (or not a code at all): the failure is counted — the tenth in a row locks — with its
- *    `two_factor.code_rejected` / `two_factor.locked` event, and 400 `invalid_code`.
+ *    `two_factor.code_rejected` / `two_factor.locked` event, and 400 `invalid_code` — or 400
+ *    `code_already_used` for an authenticator code whose step was already accepted (T5), counted
+ *    exactly like a wrong one.
  *
  * The lock e-mail goes out after the commit. Only keyed hashes and HMACs run inside the
  * transaction (no argon2). `totpSecretSealed`: the member's sealed TOTP secret when the caller
@@ -60,15 +62,23 @@ export async function attemptSecondFactorCode<T>(
   const attempt = await context.db.transaction().execute(async (trx) => {
     const held = await holdSecondFactorUnlessLocked(trx, user.id, now);
     if (!held) return { outcome: 'locked', lockedUntil: await readSecondFactorLock(trx, user.id) } as const;
-    const method = candidate && (await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, options.totpSecretSealed));
-    if (method) {
+    const used: CodeUse = candidate ? await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, options.totpSecretSealed) : { ok: false, reason: 'invalid_code' };
+    if (used.ok) {
       if (held.failures > 0) await resetSecondFactorFailures(trx, user.id);
-      return { outcome: 'accepted', method, accepted: await onAccepted(trx, method) } as const;
+      return { outcome: 'accepted', method: used.method, accepted: await onAccepted(trx, used.method) } as const;
     }
+    // T5 with L3: a code already used counts as a wrong one, through the same count and lock.
     const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
     if (!counted.counted) return { outcome: 'locked', lockedUntil: counted.lockedUntil } as const;
-    await recordAudit(trx, context, { organizationId: user.organizationId, type: counted.lockedNow ? 'two_factor.locked' : 'two_factor.code_rejected', actor, targetUserId: user.id, origin });
-    return { outcome: 'rejected', lockedUntil: counted.lockedNow ? counted.lockedUntil : null } as const;
+    await recordAudit(trx, context, {
+      organizationId: user.organizationId,
+      type: counted.lockedNow ? 'two_factor.locked' : 'two_factor.code_rejected',
+      actor,
+      targetUserId: user.id,
+      origin,
+      ...(used.reason === 'code_already_used' ? { details: { reason: used.reason } } : {}),
+    });
+    return { outcome: 'rejected', reason: used.reason, lockedUntil: counted.lockedNow ? counted.lockedUntil : null } as const;
   });
   switch (attempt.outcome) {
     case 'accepted':
@@ -79,6 +89,12 @@ export async function attemptSecondFactorCode<T>(
       // Every wrong code gets the same answer, whatever made it wrong, so it tells nothing about
       // how close it was.
       if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)));
+      // T5: an authenticator code that is right but whose time step was already accepted says so
+      // (the person waits for the next code instead of doubting their app). It tells a guesser
+      // nothing usable: that step and every earlier one are refused for good.
+      if (attempt.reason === 'code_already_used') {
+        return fail('code_already_used', { fieldErrors: [{ field: 'code', message: 'This code was just used. Wait for the next one.' }] });
+      }
       return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
   }
 }
@@ -94,7 +110,10 @@ function candidateOf(context: AppContext, userId: string, code: string): Candida
     : { method: 'recovery_code', codeHashes: recoveryCodeHashes(context, userId, submitted.code) };
 }
 
-/** Uses the code if it is right (one conditional UPDATE each, T5 R2 S2); undefined for a wrong, replayed or used one. */
+/** What became of a submitted code: used (its method), or why not. */
+type CodeUse = { ok: true; method: SecondFactorMethod } | { ok: false; reason: 'invalid_code' | 'code_already_used' };
+
+/** Uses the code if it is right (one conditional UPDATE each, T5 R2 S2); else why not (wrong, or an authenticator step already accepted). */
 async function useCode(
   trx: Kysely<Database>,
   context: AppContext,
@@ -103,21 +122,25 @@ async function useCode(
   totpLastAcceptedStep: number | null,
   now: number,
   knownTotpSecretSealed: string | null | undefined,
-): Promise<SecondFactorMethod | undefined> {
+): Promise<CodeUse> {
   switch (candidate.method) {
     case 'one_time_code': {
       // S2: six digits may be the authenticator's or a texted code; either may match.
+      let isReplayedTotp = false;
       if (candidate.code.length === 6) {
         const sealed = knownTotpSecretSealed === undefined ? await findTotpSecretSealed(trx, userId) : knownTotpSecretSealed;
         if (sealed) {
           const check = verifyTotp(nodeHmac, openTotpSecret(context, sealed), candidate.code, now, totpLastAcceptedStep);
-          if (check.ok && (await claimTotpStep(trx, userId, check.step))) return 'totp';
+          if (check.ok && (await claimTotpStep(trx, userId, check.step))) return { ok: true, method: 'totp' };
+          // A right code whose step was accepted already (T5), or claimed by a concurrent check an instant ago.
+          isReplayedTotp = check.ok || check.reason === 'replayed';
         }
       }
-      return (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHashes, now)) ? 'sms' : undefined;
+      if (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHashes, now)) return { ok: true, method: 'sms' };
+      return { ok: false, reason: isReplayedTotp ? 'code_already_used' : 'invalid_code' };
     }
     case 'recovery_code':
-      return (await consumeRecoveryCode(trx, userId, candidate.codeHashes, now)) ? 'recovery_code' : undefined;
+      return (await consumeRecoveryCode(trx, userId, candidate.codeHashes, now)) ? { ok: true, method: 'recovery_code' } : { ok: false, reason: 'invalid_code' };
   }
 }
 

@@ -36,6 +36,12 @@ export async function consumeEmailToken(
   return row?.userId;
 }
 
+/** The member a token of this purpose was issued to, whatever its state (used, retired or expired). */
+export async function findEmailTokenOwner(db: Kysely<Database>, tokenHash: string, purpose: EmailTokenPurpose): Promise<string | undefined> {
+  const row = await db.selectFrom('emailTokens').select('userId').where('tokenHash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst();
+  return row?.userId;
+}
+
 /** Undoes a consumption at `usedAtInMs` whose work could not be done (the server was busy), so the link works again. */
 export async function restoreEmailToken(db: Kysely<Database>, tokenHash: string, usedAtInMs: number): Promise<void> {
   await db.updateTable('emailTokens').set({ usedAt: null }).where('tokenHash', '=', tokenHash).where('usedAt', '=', usedAtInMs).execute();

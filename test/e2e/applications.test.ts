@@ -100,8 +100,8 @@ describe('Signing in to an application through Tessera (O1, O3, O4, O8)', () => 
     await page.getByLabel('Password', { exact: true }).fill(admin.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(/\/login\/two-factor/);
+    // The sixth digit sends the code (issue 17 item 3).
     await page.getByLabel('Code from the app').fill(await authenticator.nextCode());
-    await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL((url) => url.href.startsWith(`${callback}?`));
 
     const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: first.verifier, expectedState: first.state });

@@ -349,7 +349,7 @@ describe('Text messages and API keys in the browser', () => {
     expect(invited.status).toBe(201);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    await page.getByRole('row').filter({ hasText: 'Invitation sent' }).getByText(`API key ‘Directory sync’ (created by ${member.name})`).waitFor();
+    await page.getByRole('row').filter({ hasText: 'Invitation sent' }).getByText(`${member.name} (with API key “Directory sync”) invited New Hire (hire.${run}@umbrella.test) as Member.`).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
 
     // K1: last use is recorded.

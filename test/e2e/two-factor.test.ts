@@ -104,6 +104,13 @@ describe('Two-factor authentication in the browser', () => {
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
 
     await page.getByRole('heading', { level: 3, name: 'Set up your authenticator app' }).waitFor();
+    // Issue 17 item 6: on a phone, a link opens the account in the authenticator app, and the key
+    // with its Copy button is in sight without opening anything; the QR code is for another device.
+    const openInApp = page.getByRole('link', { name: 'Open in your authenticator app' });
+    expect(await openInApp.getAttribute('href')).toMatch(/^otpauth:\/\/totp\/.+\?secret=[A-Z2-7]+&issuer=/);
+    expect(await page.getByText(groupedKeyPattern).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Copy key' }).isVisible()).toBe(true);
+    await page.getByText('Using another device? Show the QR code').click();
     const qrCode = page.getByRole('img', { name: 'QR code to scan with your authenticator app' });
     expect(await qrCode.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     // The image really renders (the CSP allows data: images). No DOM library here: the element's type is spelled out.
@@ -113,7 +120,6 @@ describe('Two-factor authentication in the browser', () => {
     });
     expect(isRendered).toBe(true);
 
-    await page.getByText('Can’t scan it? Type the key instead').click();
     const groupedKey = ((await page.getByText(groupedKeyPattern).textContent()) ?? '').trim();
     expect(groupedKey).toMatch(groupedKeyPattern);
     expect(groupedKey.replace(/ /g, '')).toHaveLength(32); // T3: 20 bytes in base32
@@ -140,24 +146,31 @@ describe('Two-factor authentication in the browser', () => {
     for (const code of recoveryCodes) expect(code).toMatch(/^\d{4}-\d{4}$/);
     expect(await horizontalOverflowInPixels(page), 'recovery codes at 375 px').toBeLessThanOrEqual(0);
 
+    // Issue 17 item 5: Finish waits until the codes were saved somehow (or the box is ticked).
+    const finish = page.getByRole('button', { name: 'Finish' });
+    expect(await finish.isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Copy codes' }).click();
     await page.getByText('Copied 8 codes to the clipboard.').waitFor();
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(recoveryCodes.join('\n'));
+    expect(await finish.isEnabled()).toBe(true);
 
     const downloadStarted = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download (.txt)' }).click();
     const download = await downloadStarted;
-    expect(download.suggestedFilename()).toMatch(/^tessera-recovery-codes-\d{4}-\d{2}-\d{2}\.txt$/);
+    // The file names the organization and the account (sanitised).
+    expect(download.suggestedFilename()).toBe(`tessera-globex-${member.email}-recovery-codes.txt`);
     const file = await readFile(await download.path(), 'utf8');
     const [header] = file.split('\n');
     expect(header).toContain(member.email);
     expect(file).toMatch(/Saved on .*\d{4}/);
     for (const code of recoveryCodes) expect(file).toContain(code);
 
-    // Finish waits for "I have saved these codes".
-    const finish = page.getByRole('button', { name: 'Finish' });
-    expect(await finish.isDisabled()).toBe(true);
-    await page.getByLabel('I have saved these codes').check();
+    // Print sends the codes to the printer (window.print, recorded here instead of a dialog).
+    await page.evaluate('window.__printed = 0; window.print = () => { window.__printed += 1; }');
+    await page.getByRole('button', { name: 'Print' }).click();
+    await page.getByText('Sent to the printer.').waitFor();
+    expect(await page.evaluate<number>('window.__printed')).toBe(1);
+    expect(await page.getByLabel('I have saved these codes').isChecked()).toBe(true);
     await finish.click();
 
     await page.getByText('Two-factor authentication is on.', { exact: false }).waitFor();
@@ -191,13 +204,12 @@ describe('Two-factor authentication in the browser', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('The code from your app has 6 digits.').waitFor();
 
+    // Issue 17 item 3: the sixth digit sends the code by itself.
     await codeField.fill(authenticator.wrongCode());
-    await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('That code is not correct.').waitFor();
     expect(await codeField.getAttribute('aria-invalid')).toBe('true');
 
     await codeField.fill(await authenticator.nextCode());
-    await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/settings\?tab=security$/);
     await page.getByRole('heading', { level: 2, name: 'Two-factor authentication' }).waitFor();
   });
@@ -370,9 +382,9 @@ describe('Two-factor authentication in the browser', () => {
       const lockMessage = page.getByRole('alert').filter({ hasText: 'signing in to this account is locked until' });
       // The tenth wrong code locks (and is refused as wrong); from the eleventh on, 429.
       for (let attempt = 1; attempt <= 11 && (await lockMessage.count()) === 0; attempt++) {
-        await codeField.fill(guesserApp.wrongCode());
+        // Each wrong code is sent by its sixth digit (a different one each time).
         const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/two-factor'));
-        await page.getByRole('button', { name: 'Verify' }).click();
+        await codeField.fill(guesserApp.wrongCode(attempt));
         await answered;
         await page.getByRole('button', { name: 'Verify' }).waitFor();
       }

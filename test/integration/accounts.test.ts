@@ -38,10 +38,27 @@ describe(`accounts on ${testDatabaseKind}`, () => {
     const verified = await new Agent(t.app).post('/api/v1/auth/verify-email', { token });
     expect(verified.statusCode).toBe(204);
     expect((await agent.get('/api/v1/session')).json().user.emailVerified).toBe(true);
-    // Single use.
+    // Single use: opened again, the link says the address is already verified (issue 17 item 8), and changes nothing.
     const again = await new Agent(t.app).post('/api/v1/auth/verify-email', { token });
-    expect(again.statusCode).toBe(400);
-    expect(again.json().code).toBe('invalid_token');
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('email_already_verified');
+    const verifiedEvents = await t.store.db.selectFrom('auditEvents').select('id').where('type', '=', 'user.email_verified').execute();
+    expect(verifiedEvents).toHaveLength(1);
+  });
+
+  it('A1 a verification token nobody was sent, or a used one of an account not verified yet, stays invalid_token', async () => {
+    const unknown = await new Agent(t.app).post('/api/v1/auth/verify-email', { token: 'a'.repeat(43) });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().code).toBe('invalid_token');
+    const agent = new Agent(t.app);
+    expect((await agent.post('/api/v1/signup', { organization: 'Twice', name: 'Tia', email: 'tia@example.com', password: strongPassword })).statusCode).toBe(201);
+    const first = (await t.mail()).find((m) => m.to === 'tia@example.com')!;
+    const oldToken = tokenFromLink(first.text, 'http://tessera.test/verify-email');
+    // A newer link retires the older one: the address is not verified, so the old link is just invalid.
+    expect((await agent.post('/api/v1/auth/verify-email/resend')).statusCode).toBe(202);
+    const retired = await new Agent(t.app).post('/api/v1/auth/verify-email', { token: oldToken });
+    expect(retired.statusCode).toBe(400);
+    expect(retired.json().code).toBe('invalid_token');
   });
 
   it('A1 refuses a second account for the same address in any letter case', async () => {

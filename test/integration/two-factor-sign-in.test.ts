@@ -197,17 +197,17 @@ describe(`signing in with a second factor on ${testDatabaseKind}`, () => {
     const first = await signInWithCode(t.app, member.email, code);
     expect(first.response.statusCode).toBe(200);
     const replay = await startChallenge(t.app, member.email);
-    expectProblem(await replay.submitCode(code), 400, 'invalid_code');
+    expectProblem(await replay.submitCode(code), 400, 'code_already_used');
     // Still the same step on the clock, so the code is "current" — and still refused.
     t.clock.advance(10 * second);
-    expectProblem(await replay.submitCode(code), 400, 'invalid_code');
+    expectProblem(await replay.submitCode(code), 400, 'code_already_used');
     // The next step's code, accepted early (drift), makes the current step's code earlier still.
     const ahead = totpCode(t, member.secret, 1);
     expect((await replay.submitCode(ahead)).statusCode).toBe(200);
     nextStep(t);
     // Now "ahead" is the current code, but its step was accepted: refused.
     if (totpCode(t, member.secret) === ahead) {
-      expectProblem(await (await startChallenge(t.app, member.email)).submitCode(ahead), 400, 'invalid_code');
+      expectProblem(await (await startChallenge(t.app, member.email)).submitCode(ahead), 400, 'code_already_used');
     }
     nextStep(t);
     const fresh = await signInWithCode(t.app, member.email, totpCode(t, member.secret));
@@ -219,9 +219,32 @@ describe(`signing in with a second factor on ${testDatabaseKind}`, () => {
     const { secret } = (await member.browser.post('/api/v1/me/two-factor/totp')).json();
     const code = totpCode(t, secret);
     expect((await member.browser.post('/api/v1/me/two-factor/totp/confirm', { code })).statusCode).toBe(200);
-    expectProblem((await signInWithCode(t.app, member.email, code)).response, 400, 'invalid_code');
+    expectProblem((await signInWithCode(t.app, member.email, code)).response, 400, 'code_already_used');
     nextStep(t);
     expect((await signInWithCode(t.app, member.email, totpCode(t, secret))).response.statusCode).toBe(200);
+  });
+
+  it('T5 L3 a code just used answers code_already_used, and each such try counts towards the lock like a wrong code', async () => {
+    nextStep(t);
+    const member = await memberWithTwoFactor(t, { email: 't5-l3@signin.example' });
+    nextStep(t);
+    const used = totpCode(t, member.secret);
+    expect((await signInWithCode(t.app, member.email, used)).response.statusCode).toBe(200);
+    const browser = await startChallenge(t.app, member.email);
+    for (let i = 0; i < 10; i++) {
+      const response = await browser.submitCode(used);
+      expectProblem(response, 400, 'code_already_used', `replay ${i + 1}`);
+      expect(response.json().title).toBe('This code was just used. Wait for the next one.');
+    }
+    expect(Number((await readUser(t, member.userId)).secondFactorLockedUntil)).toBe(t.clock.now().getTime() + 15 * minute);
+    const rejected = await auditEventsOf(t, member.userId, 'two_factor.code_rejected');
+    expect(rejected).toHaveLength(9);
+    expect(rejected.every((event) => event.details.reason === 'code_already_used')).toBe(true);
+    expect(await auditEventsOf(t, member.userId, 'two_factor.locked')).toHaveLength(1);
+    // Locked: the next step's right code is refused too (L3 unchanged).
+    nextStep(t);
+    expectProblem(await browser.submitCode(totpCode(t, member.secret)), 429, 'rate_limited');
+    expect(await mailTo(t, member.email, 'Sign-in paused after wrong codes')).toHaveLength(1);
   });
 
   it('R2 a recovery code works once: refused in a later challenge, and it is bound to its member', async () => {
@@ -258,10 +281,15 @@ describe(`signing in with a second factor on ${testDatabaseKind}`, () => {
       for (const [label, code] of Object.entries(attempts)) {
         if ([-1, 0, 1].some((offset) => totpCode(t, member.secret, offset) === code) && label !== 'replayed') continue;
         const response = await browser.submitCode(code);
-        expectProblem(response, 400, 'invalid_code', label);
-        answers.set(label, response.body);
+        // T5 (issue 17): a code just used says so; it is counted like the others.
+        if (label === 'replayed') expectProblem(response, 400, 'code_already_used', label);
+        else {
+          expectProblem(response, 400, 'invalid_code', label);
+          answers.set(label, response.body);
+        }
       }
       expect(new Set(answers.values()).size).toBe(1);
+      expect(Number((await readUser(t, member.userId)).secondFactorFailures)).toBe(answers.size + 1);
       // Seven wrong codes, then a right one: it resets the count.
       nextStep(t);
       expect((await browser.submitCode(totpCode(t, member.secret))).statusCode).toBe(200);

@@ -159,7 +159,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     '/api/v1/auth/verify-email',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Verify the e-mail address with the e-mailed token (A1).', body: objectSchema({ token: tokenField }, ['token']), response: { 204: noContent, ...problemResponses(400) } },
+      schema: { tags: ['auth'], summary: 'Verify the e-mail address with the e-mailed token (A1).', body: objectSchema({ token: tokenField }, ['token']), response: { 204: noContent, ...problemResponses(400, 409) } },
     },
     async (request, reply) => {
       const result = await verifyEmail(context, request.body.token, originOf(request));

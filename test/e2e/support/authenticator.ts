@@ -28,11 +28,11 @@ export class Authenticator {
     }
   }
 
-  /** Six digits that are no valid code right now (nor a step either side). */
-  wrongCode(): string {
+  /** Six digits that are no valid code right now (nor a step either side); `salt` gives another one. */
+  wrongCode(salt = 0): string {
     const now = Date.now();
     const valid = new Set([-1, 0, 1, 2].map((offset) => this.totp.generate({ timestamp: now + offset * periodInMs })));
-    for (let candidate = 123456; ; candidate = (candidate + 7919) % 1_000_000) {
+    for (let candidate = (123456 + salt * 104729) % 1_000_000; ; candidate = (candidate + 7919) % 1_000_000) {
       const code = String(candidate).padStart(6, '0');
       if (!valid.has(code)) return code;
     }

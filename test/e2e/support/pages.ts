@@ -8,6 +8,9 @@ export function delay(milliseconds: number): Promise<void> {
 }
 
 export async function signOut(page: Page): Promise<void> {
+  // At phone widths the account sits behind the Menu button (issue 17 item 7).
+  const menu = page.getByRole('button', { name: 'Menu', exact: true });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) === 'false') await menu.click();
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL('**/login');
 }

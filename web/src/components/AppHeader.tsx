@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { describeProblem, toProblem } from '../api/client';
 import { signOut, type Session } from '../api/session';
 import { Link, navigate, useLocation } from '../router/router';
@@ -30,6 +30,12 @@ export function AppHeader({ session, isRestricted = false }: { session: Session;
   const { refresh } = useSessionState();
   const [isSigningOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Issue 17 item 7: at phone widths the navigation and the account fold behind a Menu button.
+  const [isMenuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+
+  // Following a link closes the menu.
+  useEffect(() => setMenuOpen(false), [pathname]);
 
   async function handleSignOut() {
     setSigningOut(true);
@@ -52,29 +58,43 @@ export function AppHeader({ session, isRestricted = false }: { session: Session;
           <Logo />
           <span>Tessera</span>
         </Link>
-        {!isRestricted && (
-          <nav className="app-nav" aria-label="Main">
-            <ul>
-              {navItems
-                .filter((item) => item.isVisible(session))
-                .map((item) => (
-                  <li key={item.to}>
-                    <Link to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
-                      {item.label}
-                    </Link>
-                  </li>
-                ))}
-            </ul>
-          </nav>
-        )}
-        <div className="app-user">
-          <span className="app-user-name">
-            <span className="visually-hidden">Signed in as </span>
-            {session.user.name}
+        <button
+          type="button"
+          className="menu-button button button-secondary button-small"
+          aria-expanded={isMenuOpen}
+          aria-controls={menuId}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span aria-hidden="true" className="menu-button-icon">
+            {isMenuOpen ? '✕' : '☰'}
           </span>
-          <button type="button" className="button button-secondary button-small" onClick={handleSignOut} disabled={isSigningOut}>
-            {isSigningOut ? 'Signing out…' : 'Sign out'}
-          </button>
+          Menu
+        </button>
+        <div id={menuId} className="app-menu" data-open={isMenuOpen}>
+          {!isRestricted && (
+            <nav className="app-nav" aria-label="Main">
+              <ul>
+                {navItems
+                  .filter((item) => item.isVisible(session))
+                  .map((item) => (
+                    <li key={item.to}>
+                      <Link to={item.to} aria-current={pathname.startsWith(item.to) ? 'page' : undefined}>
+                        {item.label}
+                      </Link>
+                    </li>
+                  ))}
+              </ul>
+            </nav>
+          )}
+          <div className="app-user">
+            <span className="app-user-name" title={session.user.email}>
+              <span className="visually-hidden">Signed in as </span>
+              {session.user.name}
+            </span>
+            <button type="button" className="button button-secondary button-small" onClick={handleSignOut} disabled={isSigningOut}>
+              {isSigningOut ? 'Signing out…' : 'Sign out'}
+            </button>
+          </div>
         </div>
         {error && (
           <p className="field-error" role="alert">

@@ -5,6 +5,7 @@ import { Link } from '../router/router';
 import { AppHeader } from './AppHeader';
 import { Logo } from './Logo';
 import { VerifyEmailBar } from './VerifyEmailBar';
+import { ProtectYourAccountBar } from '../features/security/ProtectYourAccountBar';
 
 interface AppShellProps {
   session: Session | null;
@@ -27,6 +28,7 @@ export function AppShell({ session, isRestricted = false, children }: AppShellPr
         .map((action) => (
           <Fragment key={action.action}>{renderRequiredActionBar(action)}</Fragment>
         ))}
+      {session && !isRestricted && <ProtectYourAccountBar session={session} />}
       <main id="main" tabIndex={-1}>
         {children}
       </main>

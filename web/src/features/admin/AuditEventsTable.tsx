@@ -1,89 +1,68 @@
-import { formatDateTime } from '../../components/format';
+import { formatDateTime, formatExactDateTime } from '../../components/format';
+import { KeepWordsWhole } from '../../components/KeepWordsWhole';
 import { Link } from '../../router/router';
 import type { AuditEvent } from './admin-api';
-import { describeAuditEvent } from './labels';
+import { auditTypeLabel, describeAuditEventSentence, type NameOf } from './audit-sentences';
 import { useMemberNames } from './use-member-names';
 
 interface AuditEventsTableProps {
   events: readonly AuditEvent[];
   caption: string;
-  /** The member column, left out on a member's own page. */
-  showMember?: boolean;
 }
 
-/** M2, M5: security events, newest first. Below 40rem each row becomes a card. */
-export function AuditEventsTable({ events, caption, showMember = true }: AuditEventsTableProps) {
+/**
+ * M2, M5: security events, newest first, each told as a sentence with names (issue 17 item 2);
+ * the export keeps every field. Below 40rem each row becomes a card.
+ */
+export function AuditEventsTable({ events, caption }: AuditEventsTableProps) {
   const ids = events.flatMap((event) => [event.userId, event.actor.userId]).filter((id): id is string => id !== null);
   const names = useMemberNames(ids);
+  const nameOf: NameOf = (id) => names.get(id);
 
   return (
-    <table className="data-table">
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Event</th>
-          {showMember && <th scope="col">Member</th>}
-          <th scope="col">By</th>
-          <th scope="col">Address</th>
-          <th scope="col">Details</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((event) => (
-          <tr key={event.id}>
-            <td data-label="Time">
-              <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
-            </td>
-            <th scope="row" data-label="Event">
-              {describeAuditEvent(event.type)}
+    <div className="table-scroll">
+      <table className="data-table audit-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="col-time">
+              Time
             </th>
-            {showMember && (
-              <td data-label="Member">{event.userId === null ? '—' : <MemberLink id={event.userId} name={names.get(event.userId)} />}</td>
-            )}
-            <td data-label="By">{describeActor(event, names)}</td>
-            <td data-label="Address">{event.ip ?? '—'}</td>
-            <td data-label="Details">
-              <span className="audit-details">{describeDetails(event.details)}</span>
-            </td>
+            <th scope="col">Event</th>
+            <th scope="col" className="col-address">
+              Address
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {events.map((event) => (
+            <tr key={event.id}>
+              <td data-label="Time" className="col-time">
+                <time dateTime={event.createdAt} title={formatExactDateTime(event.createdAt)}>
+                  {formatDateTime(event.createdAt)}
+                </time>
+              </td>
+              <td data-label="Event">
+                <span className="audit-sentence">
+                  {describeAuditEventSentence(event, nameOf).map((part, index) =>
+                    typeof part === 'string' ? (
+                      <KeepWordsWhole key={index} text={part} />
+                    ) : (
+                      <Link key={index} to={`/admin/users/${encodeURIComponent(part.memberId)}`}>
+                        <KeepWordsWhole text={part.name} />
+                      </Link>
+                    ),
+                  )}
+                </span>
+                <span className="audit-type">{auditTypeLabel(event.type)}</span>
+              </td>
+              <td data-label="Address" className="col-address">
+                {event.ip ?? '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
-}
-
-function MemberLink({ id, name }: { id: string; name: string | null | undefined }) {
-  return <Link to={`/admin/users/${encodeURIComponent(id)}`}>{name ?? (name === null ? 'Former member' : 'Member')}</Link>;
-}
-
-function describeActor(event: AuditEvent, names: ReadonlyMap<string, string | null>): string {
-  switch (event.actor.type) {
-    case 'operator':
-      return 'Operator (command line)';
-    case 'system':
-      return 'Tessera';
-    case 'anonymous':
-      return 'Not signed in';
-    case 'api_key': {
-      // K1: a key acts with its creator's rights; name both (the export keeps the ids).
-      const key = event.actor.apiKey?.name ? `API key ‘${event.actor.apiKey.name}’` : 'An API key';
-      const creator = event.actor.userId === null ? undefined : names.get(event.actor.userId);
-      return creator ? `${key} (created by ${creator})` : key;
-    }
-    default: {
-      const id = event.actor.userId;
-      if (id === null) return '—';
-      if (id === event.userId) return 'The member';
-      return names.get(id) ?? 'An administrator';
-    }
-  }
-}
-
-/** The event's details as short "key: value" pairs; the export keeps them whole. */
-function describeDetails(details: Record<string, unknown>): string {
-  const parts = Object.entries(details)
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
-  return parts.length === 0 ? '—' : parts.join(', ');
 }

@@ -5,7 +5,7 @@ import { SelectField } from '../../components/SelectField';
 import { navigate, useLocation } from '../../router/router';
 import { auditExportUrl, type AuditFilters } from './admin-api';
 import { AuditEventsTable } from './AuditEventsTable';
-import { auditEventLabels } from './labels';
+import { auditEventLabels } from './audit-sentences';
 import { MemberPicker } from './MemberPicker';
 import { useAuditLog } from './use-audit-log';
 import './admin.css';
@@ -74,7 +74,7 @@ export function AuditLogPage() {
   }
 
   return (
-    <div className="page">
+    <div className="page page-wide">
       <div className="page-header">
         <PageHeading>Audit log</PageHeading>
         {filters && (

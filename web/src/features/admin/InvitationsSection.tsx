@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { describeProblem, toProblem } from '../../api/client';
-import { formatDate } from '../../components/format';
+import { formatDateTime } from '../../components/format';
 import { useReauthentication } from '../../components/reauthentication';
 import type { Resource } from '../../components/use-resource';
 import { revokeInvitation, type Invitation } from './admin-api';
@@ -73,7 +73,7 @@ export function InvitationsSection({ resource, onChanged }: InvitationsSectionPr
                 <td data-label="E-mail">{invitation.email}</td>
                 <td data-label="Role">{roleLabels[invitation.role]}</td>
                 <td data-label="2FA Required">{invitation.twoFactorRequired ? 'Yes' : 'No'}</td>
-                <td data-label="Expires">{formatDate(invitation.expiresAt)}</td>
+                <td data-label="Expires">{formatDateTime(invitation.expiresAt)}</td>
                 <td className="cell-actions">
                   <button
                     type="button"

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { formatDate } from '../../components/format';
+import { formatDateTime } from '../../components/format';
 import { PageHeading } from '../../components/PageHeading';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { StatusMessage } from '../../components/StatusMessage';
@@ -28,7 +28,7 @@ export function MemberPage({ userId }: { userId: string }) {
   const { resource, reload } = useResource(load);
 
   return (
-    <div className="page">
+    <div className="page page-wide">
       <p className="back-link">
         <Link to="/admin/users">← All users</Link>
       </p>
@@ -62,6 +62,8 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
   const noticeRef = useRef<HTMLDivElement>(null);
   const isSelf = user.id === session.user.id;
   const hasTwoFactor = user.twoFactor.status === 'on' || methods.length > 0;
+  // Issue 17 item 8: when the first method still in use was added (ISO strings sort by time).
+  const setUpAt = user.twoFactor.status === 'on' ? methods.map((method) => method.createdAt).sort()[0] : undefined;
 
   function finish(message: string) {
     setDialog(null);
@@ -106,7 +108,12 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
           </div>
           <div>
             <dt>Last sign-in</dt>
-            <dd>{describeLastLogin(user.lastLogin)}</dd>
+            <dd>
+              {describeLastLogin(user.lastLogin)}
+              {setUpAt && user.lastLogin && !user.lastLogin.withTwoFactor && user.lastLogin.at < setUpAt && (
+                <span className="last-sign-in-note">(before two-factor authentication was set up on {formatDateTime(setUpAt)})</span>
+              )}
+            </dd>
           </div>
         </dl>
       </section>
@@ -125,7 +132,7 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
                     <ul className="plain-list">
                       {methods.map((method) => (
                         <li key={`${method.type}:${method.createdAt}`}>
-                          {methodLabels[method.type] ?? method.type}, added {formatDate(method.createdAt)}
+                          {methodLabels[method.type] ?? method.type}, added {formatDateTime(method.createdAt)}
                         </li>
                       ))}
                     </ul>
@@ -179,7 +186,7 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
         {events.length === 0 ? (
           <p className="muted">No events yet.</p>
         ) : (
-          <AuditEventsTable events={events} caption={`Recent security events of ${user.name}`} showMember={false} />
+          <AuditEventsTable events={events} caption={`Recent security events of ${user.name}`} />
         )}
       </section>
 

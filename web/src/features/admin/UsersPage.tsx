@@ -113,7 +113,7 @@ export function UsersPage() {
   const caption = query.q ? `Users matching “${query.q}”` : 'Users';
 
   return (
-    <div className="page">
+    <div className="page page-wide">
       <div className="page-header">
         <PageHeading>Users</PageHeading>
         <button

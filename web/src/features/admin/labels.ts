@@ -21,61 +21,18 @@ export function describeLastLogin(lastLogin: OrganizationUser['lastLogin']): str
   return `${formatDateTime(lastLogin.at)}, ${lastLogin.withTwoFactor ? 'with 2FA' : 'password only'}`;
 }
 
+/**
+ * Issue 17 item 8: 2FA "On" beside a password-only last sign-in is no contradiction: that sign-in
+ * came before two-factor authentication was set up (every later one asks for a second factor, or
+ * skips it only on a browser remembered after one, B2).
+ */
+export function explainLastLogin(user: Pick<OrganizationUser, 'twoFactor' | 'lastLogin'>, rememberBrowserDays: number): string | undefined {
+  if (user.twoFactor.status !== 'on' || user.lastLogin === null || user.lastLogin.withTwoFactor) return undefined;
+  return rememberBrowserDays > 0 ? '(before two-factor authentication was set up, or on a remembered browser)' : '(before two-factor authentication was set up)';
+}
+
 export const methodLabels: Readonly<Record<string, string>> = {
   totp: 'Authenticator app',
   sms: 'Text message',
   webauthn: 'Security key',
 };
-
-/** M5: audit event types in words; unknown types (a newer server) show as they are. */
-export const auditEventLabels: Readonly<Record<string, string>> = {
-  'organization.created': 'Organization created',
-  'organization.updated': 'Organization settings changed',
-  'organization.two_factor_required': 'Two-factor authentication required for everyone',
-  'organization.two_factor_optional': 'Two-factor authentication made optional',
-  'user.signed_up': 'Signed up',
-  'user.email_verified': 'E-mail address verified',
-  'user.signed_in': 'Signed in',
-  'user.sign_in_failed': 'Sign-in failed',
-  'user.signed_out': 'Signed out',
-  'user.reauthenticated': 'Password confirmed',
-  'user.password_reset_requested': 'Password reset requested',
-  'user.password_reset': 'Password reset',
-  'user.password_changed': 'Password changed',
-  'user.profile_updated': 'Profile changed',
-  'user.role_changed': 'Role changed',
-  'user.two_factor_requirement_changed': 'Two-factor requirement changed',
-  'session.revoked': 'Session ended',
-  'invitation.created': 'Invitation sent',
-  'invitation.revoked': 'Invitation revoked',
-  'invitation.accepted': 'Invitation accepted',
-  'two_factor.enabled': 'Two-factor authentication turned on',
-  'two_factor.authenticator_replaced': 'Authenticator app replaced',
-  'two_factor.disabled': 'Two-factor authentication turned off',
-  'two_factor.reset': 'Two-factor authentication reset',
-  'two_factor.recovery_codes_regenerated': 'Recovery codes regenerated',
-  'two_factor.recovery_code_used': 'Recovery code used',
-  'two_factor.code_rejected': 'Wrong code entered',
-  'two_factor.locked': 'Second step locked',
-  'two_factor.sms_enabled': 'Phone number confirmed for text messages',
-  'two_factor.sms_removed': 'Phone number removed',
-  'two_factor.sms_code_sent': 'Code texted',
-  'api_key.created': 'API key created',
-  'api_key.revoked': 'API key revoked',
-  'application.created': 'Application registered',
-  'application.updated': 'Application changed',
-  'application.secret_replaced': 'Application secret replaced',
-  'application.deleted': 'Application deleted',
-  'application.signed_in': 'Signed in to an application',
-  'user.created': 'Member created (command line)',
-  'organization.members_listed': 'Members listed (command line)',
-  'two_factor.sms_limit_reached': 'Daily limit of text messages reached',
-  'invitation.existing_account_notified': 'Invited by another organization (told by e-mail, nothing changed)',
-  'browser.remembered': 'Browser remembered (no second step on it for a while)',
-  'browser.forgotten': 'Browser forgotten',
-  'browser.remembered_forgotten': 'Remembered browsers forgotten',
-};
-
-export function describeAuditEvent(type: string): string {
-  return auditEventLabels[type] ?? type;
-}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { describeProblem, isApiError, toProblem } from '../../api/client';
+import { signOut } from '../../api/session';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
 import { NewPasswordField } from '../../components/NewPasswordField';
@@ -71,7 +72,8 @@ export function AcceptInvitationPage() {
 }
 
 function AcceptForm({ token, preview }: { token: string; preview: InvitationPreview }) {
-  const { refresh } = useSessionState();
+  const { state, refresh } = useSessionState();
+  const [isSigningOut, setSigningOut] = useState(false);
   const [name, setName] = useState(preview.name);
   const [password, setPassword] = useState('');
   const form = useForm();
@@ -95,6 +97,31 @@ function AcceptForm({ token, preview }: { token: string; preview: InvitationPrev
         </p>
       }
     >
+      {state.status === 'signed_in' && (
+        // Issue 17 item 8: the link was opened in a browser signed in as someone else.
+        <div className="alert alert-info" role="status">
+          <p>
+            You are signed in as <strong>{state.session.user.name}</strong> ({state.session.user.email}). This invitation is for{' '}
+            <strong>{preview.email}</strong>. Sign out first to accept it as {preview.email}.
+          </p>
+          <p>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={isSigningOut}
+              onClick={() => {
+                setSigningOut(true);
+                void signOut()
+                  .catch(() => undefined)
+                  .then(() => refresh())
+                  .finally(() => setSigningOut(false));
+              }}
+            >
+              {isSigningOut ? 'Signing out…' : `Sign out ${state.session.user.name}`}
+            </button>
+          </p>
+        </div>
+      )}
       <form ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert problem={form.problem} fields={['name', 'password']} />
         <TextField label="E-mail" name="email" type="email" autoComplete="username" value={preview.email} onValueChange={() => {}} readOnly />

@@ -3,6 +3,7 @@ import { withQuery } from '../../api/client';
 import { FormAlert } from '../../components/FormAlert';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
+import { useFocusFieldOnMount } from '../../components/use-focus-field-on-mount';
 import { useForm } from '../../components/use-form';
 import { checkEmail, requireValue } from '../../components/validation';
 import { Link, navigate, useLocation, useSearchParam } from '../../router/router';
@@ -10,6 +11,7 @@ import { useSessionState } from '../../session/session-context';
 import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn, peekReturn, rememberReturn } from './return-after-sign-in';
+import { rememberSigningInAs } from './signing-in-as';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -36,6 +38,7 @@ function CredentialsStep() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const form = useForm();
+  useFocusFieldOnMount(form.formRef, 'email');
 
   async function handleResult(result: LoginResult) {
     switch (result.status) {
@@ -48,7 +51,8 @@ function CredentialsStep() {
       case 'two_factor_required':
         // The challenge lives in its own cookie; `next` travels on so the second step ends where
         // a sign-in without one would, and the offered methods (S4: texts only when allowed) ride
-        // in the address so a reload keeps them.
+        // in the address so a reload keeps them. The second step names the account (issue 17).
+        rememberSigningInAs(email.trim());
         navigate(withQuery('/login/two-factor', { next, methods: result.methods.join(','), remember: result.rememberBrowserDays || undefined }));
         return;
       case 'two_factor_setup_required':

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError, describeProblem, isApiError, toProblem, withQuery, type Problem } from '../../api/client';
 import { CheckboxField } from '../../components/CheckboxField';
 import { FormAlert } from '../../components/FormAlert';
@@ -7,6 +7,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
 import { TextField } from '../../components/TextField';
 import { formatSeconds, useCountdown } from '../../components/use-countdown';
+import { useFocusFieldOnMount } from '../../components/use-focus-field-on-mount';
 import { useForm } from '../../components/use-form';
 import { signOut } from '../../api/session';
 import { Link, navigate, useSearchParam } from '../../router/router';
@@ -14,6 +15,7 @@ import { useSessionState } from '../../session/session-context';
 import { completeSecondStep, sendSignInText, type SecondStepResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn } from './return-after-sign-in';
+import { forgetSigningInAs, signingInAs } from './signing-in-as';
 
 type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 
@@ -22,7 +24,7 @@ type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 const fieldFor = {
   authenticator: {
     label: 'Code from the app',
-    hint: 'Open your authenticator app and enter the 6-digit code it shows for this account.',
+    hint: 'Open your authenticator app and enter the 6-digit code it shows for this account. It is checked as soon as you type the sixth digit.',
     inputMode: 'numeric',
     autoComplete: 'one-time-code',
     switchLabel: 'Use your authenticator app',
@@ -91,6 +93,9 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   const form = useForm();
   const field = fieldFor[kind];
   const signInAgainPath = withQuery('/login', { next });
+  const account = signingInAs();
+  useFocusFieldOnMount(form.formRef, 'code');
+  const lastAutoSubmitted = useRef<string | null>(null);
 
   const submit = form.handleSubmit(
     async () => {
@@ -108,17 +113,38 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
       // O3: back to the application that sent the person here; otherwise the app's guard moves
       // a signed-in person on to `next` (or their settings).
       else if (!(await leaveForRememberedReturn())) await refresh();
+      forgetSigningInAs();
     },
     () => ({ code: kind === 'sms' ? checkTextedCode(code) : checkSecondFactorCode(code, kind) }),
   );
 
-  function focusCodeField() {
-    form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus();
+  function codeInput(): HTMLInputElement | null | undefined {
+    return form.formRef.current?.querySelector<HTMLInputElement>('input[name="code"]');
   }
+
+  function focusCodeField() {
+    codeInput()?.focus();
+  }
+
+  // Issue 17 item 3: an authenticator code is sent by itself once its sixth digit is typed (as
+  // GitHub and GitLab do). Never for recovery codes (8 digits) or texted codes (6 or 7), and
+  // only once per typed code: after a wrong one, Verify sends it again on purpose.
+  useEffect(() => {
+    const compact = compactCode(code);
+    if (kind !== 'authenticator' || !/^\d{6}$/.test(compact) || lastAutoSubmitted.current === compact) return;
+    lastAutoSubmitted.current = compact;
+    form.formRef.current?.requestSubmit();
+  }, [code, kind, form.formRef]);
+
+  // A refused code is selected, so the next one typed replaces it.
+  useEffect(() => {
+    if (form.fieldErrors.code) codeInput()?.select();
+  }, [form.fieldErrors.code]);
 
   function switchKind(nextKind: CodeKind) {
     setKind(nextKind);
     setCode('');
+    lastAutoSubmitted.current = null;
     form.reset();
     focusCodeField();
   }
@@ -126,7 +152,16 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   return (
     <AuthLayout
       title="Two-factor authentication"
-      intro={<p>{field.intro}</p>}
+      intro={
+        <>
+          {account && (
+            <p className="signing-in-as">
+              Signing in as <strong>{account}</strong>
+            </p>
+          )}
+          <p>{field.intro}</p>
+        </>
+      }
       footer={
         <p>
           <Link
@@ -134,6 +169,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
             onClick={(event) => {
               // The server ends this half-done sign-in first, so its cookie cannot finish it later.
               event.preventDefault();
+              forgetSigningInAs();
               void signOut()
                 .catch(() => undefined)
                 .finally(() => navigate(signInAgainPath));
@@ -164,6 +200,12 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           onValueChange={setCode}
           error={form.fieldErrors.code}
         />
+        {kind === 'recovery_code' && (
+          <p className="field-hint">
+            Lost your phone and your recovery codes? Ask an administrator of your organization to reset two-factor authentication for your account;
+            you then sign in with your password and set it up again.
+          </p>
+        )}
         {rememberDays > 0 && kind !== 'recovery_code' && (
           <CheckboxField
             label={`Don't ask again on this browser for ${rememberDays} ${rememberDays === 1 ? 'day' : 'days'}`}
@@ -289,6 +331,9 @@ function explain(error: unknown, kind: CodeKind, setLockedUntil: (until: Date) =
     case 'rate_limited':
       setLockedUntil(lockEndsAt(problem.retryAfterSeconds));
       return error;
+    case 'code_already_used':
+      // T5: a right code whose 30 seconds were already used (a second sign-in within the same step).
+      return new ApiError({ ...problem, errors: [{ field: 'code', message: 'This code was just used — wait for the next one.' }] });
     case 'invalid_code':
       if (kind === 'authenticator') return error;
       if (kind === 'sms') {

@@ -6,7 +6,7 @@ import { useSessionState } from '../../session/session-context';
 import { verifyEmail } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 
-type Verification = { kind: 'verifying' } | { kind: 'verified' } | { kind: 'invalid' } | { kind: 'failed'; message: string };
+type Verification = { kind: 'verifying' } | { kind: 'verified' } | { kind: 'already_verified' } | { kind: 'invalid' } | { kind: 'failed'; message: string };
 
 /** Opens from the e-mailed link (A1); works signed in or not, since the token alone proves it. */
 export function VerifyEmailPage() {
@@ -25,7 +25,11 @@ export function VerifyEmailPage() {
         await refresh();
       })
       .catch((error: unknown) => {
-        if (isApiError(error, 'invalid_token') || isApiError(error, 'not_found')) setVerification({ kind: 'invalid' });
+        // Issue 17 item 8: the link was opened again after it worked.
+        if (isApiError(error, 'email_already_verified')) {
+          setVerification({ kind: 'already_verified' });
+          void refresh();
+        } else if (isApiError(error, 'invalid_token') || isApiError(error, 'not_found')) setVerification({ kind: 'invalid' });
         else setVerification({ kind: 'failed', message: describeProblem(toProblem(error)) });
       });
   }, [token, refresh]);
@@ -44,6 +48,13 @@ export function VerifyEmailPage() {
       return (
         <AuthLayout title="E-mail address verified">
           <StatusMessage>Thank you: your e-mail address is verified.</StatusMessage>
+          <p>{next}</p>
+        </AuthLayout>
+      );
+    case 'already_verified':
+      return (
+        <AuthLayout title="E-mail address already verified">
+          <StatusMessage>This e-mail address is already verified. There is nothing more to do with this link.</StatusMessage>
           <p>{next}</p>
         </AuthLayout>
       );

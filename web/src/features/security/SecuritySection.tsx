@@ -418,7 +418,9 @@ function ShownCodesPanel({ codes, onClose, onRegenerate }: ShownCodesPanelProps)
       <p>
         {unused} of {codes.length} codes left. Each code works once; used codes are struck through, with the date they were used.
       </p>
-      <RecoveryCodeList codes={codes} />
+      <div className="recovery-codes-printable">
+        <RecoveryCodeList codes={codes} />
+      </div>
       <RecoveryCodeActions codes={codes} />
       <div className="form-actions">
         <button type="button" className="button button-primary" onClick={onClose}>

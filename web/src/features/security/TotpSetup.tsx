@@ -6,6 +6,7 @@ import { checkAuthenticatorCode, compactCode } from '../../components/one-time-c
 import { SubmitButton } from '../../components/SubmitButton';
 import { OneTimeCodeField } from '../../components/OneTimeCodeField';
 import { useFocusOnMount } from '../../components/use-focus-on-mount';
+import { phoneWidthQuery, useMediaQuery } from '../../components/use-media-query';
 import { useForm } from '../../components/use-form';
 import { useSession } from '../../session/session-context';
 import { confirmTotpEnrollment, type TotpEnrollment } from './two-factor-api';
@@ -37,6 +38,8 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
   const StepHeading = headingLevel === 2 ? 'h3' : 'h4';
   const { user, organization } = useSession();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  // Issue 17 item 6: on a phone the QR code is on the very screen that would scan it.
+  const isPhone = useMediaQuery(phoneWidthQuery);
   const [code, setCode] = useState('');
   const form = useForm();
   const issuer = organization.brandName ?? organization.name;
@@ -66,24 +69,42 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
       </Heading>
       <ol className="setup-steps">
         <li>
-          <StepHeading>Scan this QR code with your app</StepHeading>
-          <p>
-            Open an authenticator app on your phone, such as Google Authenticator, Microsoft Authenticator or 1Password, and add an
-            account by scanning the code. It will appear as <strong>{issuer}</strong> ({user.email}).
-          </p>
-          <img className="qr-code" src={qrCodeSource} alt="QR code to scan with your authenticator app" width={200} height={200} />
-          <details className="disclosure">
-            <summary>Can’t scan it? Type the key instead</summary>
-            <div className="disclosure-body">
-              <p>In your app, choose to enter a setup key, and type this key (time-based, if the app asks):</p>
-              <p className="totp-key">
-                <code>{groupKey(enrollment.secret)}</code>
+          {isPhone ? (
+            <>
+              <StepHeading>Add this account to your authenticator app</StepHeading>
+              <p>
+                On this phone, open the account in your authenticator app (such as Google Authenticator, Microsoft Authenticator or
+                1Password). It will appear as <strong>{issuer}</strong> ({user.email}).
               </p>
-              <CopyButton text={compactCode(enrollment.secret)} copiedMessage="Key copied.">
-                Copy key
-              </CopyButton>
-            </div>
-          </details>
+              <p>
+                <a className="button button-primary" href={enrollment.otpauthUri}>
+                  Open in your authenticator app
+                </a>
+              </p>
+              <SetupKey secret={enrollment.secret} intro="Or, in your app, choose to enter a setup key and type this key (time-based, if the app asks):" />
+              <details className="disclosure">
+                <summary>Using another device? Show the QR code</summary>
+                <div className="disclosure-body">
+                  <img className="qr-code" src={qrCodeSource} alt="QR code to scan with your authenticator app" width={200} height={200} />
+                </div>
+              </details>
+            </>
+          ) : (
+            <>
+              <StepHeading>Scan this QR code with your app</StepHeading>
+              <p>
+                Open an authenticator app on your phone, such as Google Authenticator, Microsoft Authenticator or 1Password, and add an
+                account by scanning the code. It will appear as <strong>{issuer}</strong> ({user.email}).
+              </p>
+              <img className="qr-code" src={qrCodeSource} alt="QR code to scan with your authenticator app" width={200} height={200} />
+              <details className="disclosure">
+                <summary>Can’t scan it? Type the key instead</summary>
+                <div className="disclosure-body">
+                  <SetupKey secret={enrollment.secret} intro="In your app, choose to enter a setup key, and type this key (time-based, if the app asks):" />
+                </div>
+              </details>
+            </>
+          )}
         </li>
         <li>
           <StepHeading>Enter the code from the app</StepHeading>
@@ -116,6 +137,21 @@ export function TotpSetup({ enrollment, onEnabled, onCancel, onRestart, isRestar
           </form>
         </li>
       </ol>
+    </div>
+  );
+}
+
+/** T2: the key to type by hand, grouped, with its Copy button. */
+function SetupKey({ secret, intro }: { secret: string; intro: string }) {
+  return (
+    <div className="setup-key">
+      <p>{intro}</p>
+      <p className="totp-key">
+        <code>{groupKey(secret)}</code>
+      </p>
+      <CopyButton text={compactCode(secret)} copiedMessage="Key copied.">
+        Copy key
+      </CopyButton>
     </div>
   );
 }

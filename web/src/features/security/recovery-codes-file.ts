@@ -25,10 +25,22 @@ export function formatRecoveryCodesFile({ codes, email, organizationName, savedA
   return `${lines.join('\n')}\n`;
 }
 
-/** `tessera-recovery-codes-2026-11-23.txt`, in the person's own calendar. */
-export function recoveryCodesFileName(savedAt: Date): string {
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `tessera-recovery-codes-${savedAt.getFullYear()}-${pad(savedAt.getMonth() + 1)}-${pad(savedAt.getDate())}.txt`;
+/** A name or address as a safe piece of a file name: lower case, letters, digits, `@ . _ -` only. */
+export function fileNamePart(value: string): string {
+  const safe = value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9@._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
+  return safe === '' ? 'account' : safe;
+}
+
+/** Issue 17 item 5: `tessera-acme-ada@example.com-recovery-codes.txt`, naming the organization and the account. */
+export function recoveryCodesFileName(organizationName: string, email: string): string {
+  return `tessera-${fileNamePart(organizationName)}-${fileNamePart(email)}-recovery-codes.txt`;
 }
 
 /** What "Copy" puts on the clipboard: the codes still usable, one a line. */
