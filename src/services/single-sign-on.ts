@@ -137,7 +137,7 @@ export async function completeSingleSignOn(context: AppContext, input: CallbackI
   const session = await context.db.transaction().execute(async (trx) => {
     // A3: a new session id; whatever session this browser had ends.
     if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
-    const started = await startSession(trx, context, member.id, origin, { setupOnly, secondFactorVerified: providerMultiFactor });
+    const started = await startSession(trx, context, member.id, origin, { setupOnly, secondFactorVerified: providerMultiFactor, ...(providerMultiFactor ? { secondFactor: 'sso_mfa' as const } : {}) });
     // L4: how this sign-in was made; with the provider's accepted multi-factor sign-in it counts as two factors.
     await recordLogin(trx, member.id, now, providerMultiFactor ? 'sso_mfa' : 'sso');
     await recordAudit(trx, context, {

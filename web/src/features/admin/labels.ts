@@ -74,6 +74,12 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'browser.remembered': 'Browser remembered (no second step on it for a while)',
   'browser.forgotten': 'Browser forgotten',
   'browser.remembered_forgotten': 'Remembered browsers forgotten',
+  'sso.connection_saved': 'Single sign-on connection saved',
+  'sso.connection_tested': 'Single sign-on connection tested',
+  'sso.connection_deleted': 'Single sign-on connection removed',
+  'sso.connection_disabled': 'Single sign-on turned off (two-factor authentication required)',
+  'sso.sign_in_failed': 'Single sign-on failed',
+  'sso.member_created': 'Member created at first single sign-on',
 };
 
 export function describeAuditEvent(type: string): string {
