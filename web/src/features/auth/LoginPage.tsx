@@ -10,6 +10,10 @@ import { useSessionState } from '../../session/session-context';
 import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn, peekReturn, rememberReturn } from './return-after-sign-in';
+import { ssoCallbackProblem } from '../sso/sso-callback-problem';
+import { SsoRequiredButton } from '../sso/SsoRequiredButton';
+import { SsoRoutedPanel } from '../sso/SsoRoutedPanel';
+import { useSsoRouting } from '../sso/use-sso-routing';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -36,6 +40,9 @@ function CredentialsStep() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const form = useForm();
+  // E1/E2: an address of a domain routed to the organization's identity provider signs in there.
+  const sso = useSsoRouting(email);
+  const [callbackProblem] = useState(() => ssoCallbackProblem(searchParams.get('sso_error')));
 
   async function handleResult(result: LoginResult) {
     switch (result.status) {
@@ -62,6 +69,8 @@ function CredentialsStep() {
 
   const submit = form.handleSubmit(
     async () => {
+      const redirectUrl = await sso.check(email);
+      if (redirectUrl !== null) return window.location.assign(redirectUrl);
       try {
         await handleResult(await logIn(email.trim(), password));
       } catch (error) {
@@ -69,7 +78,7 @@ function CredentialsStep() {
         throw error;
       }
     },
-    () => ({ email: checkEmail(email), password: requireValue(password, 'Enter your password.') }),
+    () => ({ email: checkEmail(email), password: sso.redirectUrl === null ? requireValue(password, 'Enter your password.') : undefined }),
   );
 
   return (
@@ -87,7 +96,8 @@ function CredentialsStep() {
         </p>
       ) : null}
       <form ref={form.formRef} onSubmit={submit} noValidate>
-        <FormAlert problem={form.problem} fields={['email', 'password']} />
+        <FormAlert problem={form.problem ?? callbackProblem} fields={['email', 'password']} />
+        {form.problem?.code === 'sso_required' && <SsoRequiredButton email={email.trim()} />}
         <TextField
           label="E-mail"
           name="email"
@@ -99,23 +109,29 @@ function CredentialsStep() {
           onValueChange={setEmail}
           error={form.fieldErrors.email}
         />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onValueChange={setPassword}
-          error={form.fieldErrors.password}
-        />
-        <p>
-          <Link to="/forgot-password">Forgot password?</Link>
-        </p>
-        <div className="form-actions">
-          <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Signing in…">
-            Sign in
-          </SubmitButton>
-        </div>
+        {sso.redirectUrl !== null ? (
+          <SsoRoutedPanel redirectUrl={sso.redirectUrl} onUsePassword={sso.usePassword} />
+        ) : (
+          <>
+            <TextField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onValueChange={setPassword}
+              error={form.fieldErrors.password}
+            />
+            <p>
+              <Link to="/forgot-password">Forgot password?</Link>
+            </p>
+            <div className="form-actions">
+              <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Signing in…">
+                Sign in
+              </SubmitButton>
+            </div>
+          </>
+        )}
       </form>
     </AuthLayout>
   );
