@@ -72,6 +72,8 @@ export function SsoConnectionForm({ connection, isRequirementOn, onSaved }: SsoC
           passwordForRoutedMembers,
         }),
       );
+      // Write-only: once stored, the secret leaves the page.
+      setClientSecret('');
       await refresh();
       onSaved();
     },
