@@ -4,7 +4,7 @@
 // organization only, and what follows the provider (a second step, a required setup, or a
 // complete session) is decided by the pure rules in core/single-sign-on.ts.
 import { constantTimeEqual } from '../core/constant-time.js';
-import { normaliseEmail } from '../core/email-address.js';
+import { isPlausibleEmail, normaliseEmail } from '../core/email-address.js';
 import { newId } from '../core/ids.js';
 import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import { decideAfterProvider, domainOfEmail, mayUsePassword, parseSsoFlow, ssoFlowLifetimeInMs, type SsoFlow } from '../core/single-sign-on.js';
@@ -104,7 +104,7 @@ export async function completeSingleSignOn(context: AppContext, input: CallbackI
   // The provider speaks for the organization's own domains only, and only for addresses it verified.
   const emailNormalized = identity.email === undefined ? '' : normaliseEmail(identity.email);
   const claimed = await listClaimedDomains(context.db, connection.id);
-  if (!identity.emailVerified || !claimed.includes(domainOfEmail(emailNormalized))) return refuse('sso_email_not_verified', 'email_not_verified_or_not_claimed');
+  if (!identity.emailVerified || !isPlausibleEmail(emailNormalized) || !claimed.includes(domainOfEmail(emailNormalized))) return refuse('sso_email_not_verified', 'email_not_verified_or_not_claimed');
 
   const found = await findMemberForProvider(context, connection, emailNormalized, identity, origin);
   if (!found.ok) return refuse(found.code, found.reason);
@@ -164,6 +164,10 @@ function openFlow(context: AppContext, sealed: string | undefined, nowInMs: numb
   }
 }
 
+function withoutControlCharacters(value: string): string {
+  return [...value].filter((character) => character.charCodeAt(0) >= 0x20 && character.charCodeAt(0) !== 0x7f).join('');
+}
+
 type MemberLookup = { ok: true; member: User } | { ok: false; code: 'sso_account_not_found'; reason: string };
 
 /**
@@ -185,7 +189,8 @@ async function findMemberForProvider(context: AppContext, connection: SsoConnect
     organizationId: connection.organizationId,
     email: identity.email!.trim(),
     emailNormalized,
-    name: (identity.name?.trim() || emailNormalized.slice(0, emailNormalized.lastIndexOf('@'))).slice(0, 100),
+    // The provider's text is not ours to trust: no control characters (logs, PostgreSQL's NUL), at most 100 characters.
+    name: (withoutControlCharacters(identity.name ?? '').trim() || emailNormalized.slice(0, emailNormalized.lastIndexOf('@'))).slice(0, 100),
     nameNormalized: '',
     role: 'member',
     passwordHash,

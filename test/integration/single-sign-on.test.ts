@@ -1,6 +1,9 @@
 // E1–E5 and P2: single sign-on from an organization's own OpenID Connect provider (a real
 // oidc-provider on 127.0.0.1, test/support/identity-provider.ts), on SQLite and PostgreSQL.
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKeyedHasher, createSecretBox, keyIdOf } from '../../src/security/secret-box.js';
+import { rotateServerKey } from '../../src/services/key-rotation.js';
 import { Browser, strongPassword } from '../support/agent.js';
 import { startIdentityProvider, signInAtProvider, type TestIdentityProvider } from '../support/identity-provider.js';
 import { callbackUrl, connect, connectionFor, signInThroughProvider } from '../support/single-sign-on.js';
@@ -136,6 +139,22 @@ describe('E1 connection', () => {
     expect(unreachable.json()).toMatchObject({ ok: false });
     expect(unreachable.json().detail).toMatch(/^Discovery failed/);
     expect(await organizationEvents('sso.connection_tested')).toHaveLength(3);
+  });
+});
+
+describe('N5 key rotation', () => {
+  it('N5 the sealed client secret is re-sealed under the newest key and keeps working', async () => {
+    await connect(admin, idp);
+    const material = randomBytes(32);
+    const newest = { id: keyIdOf(material), material };
+    // A new first key (N5): its box seals; the app's own box still opens what was sealed before.
+    const box = createSecretBox(newest);
+    const both = { db: t.store.db, keyedHasher: createKeyedHasher(newest), secretBox: { seal: box.seal, open: (sealed: string) => (sealed.split('.')[1] === newest.id ? box.open(sealed) : t.context.secretBox.open(sealed)) } };
+    const report = await rotateServerKey(both);
+    expect(report.tables.find((table) => table.table === 'single-sign-on client secrets')).toMatchObject({ resealed: 1, remaining: 0 });
+    const after = await t.store.db.selectFrom('ssoConnections').selectAll().executeTakeFirstOrThrow();
+    expect(after.clientSecretSealed.startsWith(`v1.${newest.id}.`)).toBe(true);
+    expect(box.open(after.clientSecretSealed)).toBe(idp.clientSecret);
   });
 });
 
@@ -281,8 +300,13 @@ describe('E2 sign-in through the provider', () => {
     expect((await signInThroughProvider(new Browser(t.app), 'unverified@acme.example')).location).toBe('/login?sso_error=sso_email_not_verified');
     idp.addAccount({ email: 'someone@elsewhere.example' });
     expect((await signInThroughProvider(new Browser(t.app), 'grace@acme.example', 'someone@elsewhere.example')).location).toBe('/login?sso_error=sso_email_not_verified');
+    // What the provider says is not trusted as text: control characters never reach the database.
+    idp.addAccount({ email: 'odd@acme.example', name: 'Odd\u0000\u001b Name' });
+    const odd = new Browser(t.app);
+    expect((await signInThroughProvider(odd, 'odd@acme.example')).location).toBe('/');
+    expect((await sessionOf(odd)).body.user.name).toBe('Odd Name');
     const users = await t.store.db.selectFrom('users').select('emailNormalized').where('organizationId', '=', admin.organizationId).execute();
-    expect(users.map((u) => u.emailNormalized).sort()).toEqual(['admin@acme.example', 'new@acme.example']);
+    expect(users.map((u) => u.emailNormalized).sort()).toEqual(['admin@acme.example', 'new@acme.example', 'odd@acme.example']);
   });
 });
 
