@@ -165,7 +165,7 @@ describe('E2 sign-in through the provider', () => {
     idp.amr = ['pwd', 'kba'];
     const browser = new Browser(t.app);
     const attempt = await signInThroughProvider(browser, 'grace@acme.example');
-    expect(attempt.location).toBe('/');
+    expect(attempt.location).toBe('/login?sso=signed_in');
     const session = await sessionOf(browser);
     expect(session.body?.user.id).toBe(member.userId);
     const events = await auditEventsOf(t, member.userId, 'user.signed_in');
@@ -203,7 +203,7 @@ describe('E2 sign-in through the provider', () => {
     expect(idp.tokenRequests).toBe(tokenRequestsBefore);
     // The browser that started it still completes it.
     const completed = await starter.get(callback.pathname + callback.search);
-    expect(completed.headers.location).toBe('/');
+    expect(completed.headers.location).toBe('/login?sso=signed_in');
     expect((await sessionOf(starter)).body?.user.id).toBe(member.userId);
     // …once: the flow cookie is gone, so a replay is refused.
     const replay = await starter.get(callback.pathname + callback.search);
@@ -290,7 +290,7 @@ describe('E2 sign-in through the provider', () => {
     await connect(admin, idp, { createMembers: true });
     const browser = new Browser(t.app);
     const created = await signInThroughProvider(browser, 'new@acme.example');
-    expect(created.location).toBe('/');
+    expect(created.location).toBe('/login?sso=signed_in');
     const session = (await sessionOf(browser)).body;
     expect(session.user).toMatchObject({ email: 'new@acme.example', name: 'New Person', role: 'member' });
     expect(session.organization.id).toBe(admin.organizationId);
@@ -303,7 +303,7 @@ describe('E2 sign-in through the provider', () => {
     // What the provider says is not trusted as text: control characters never reach the database.
     idp.addAccount({ email: 'odd@acme.example', name: 'Odd\u0000\u001b Name' });
     const odd = new Browser(t.app);
-    expect((await signInThroughProvider(odd, 'odd@acme.example')).location).toBe('/');
+    expect((await signInThroughProvider(odd, 'odd@acme.example')).location).toBe('/login?sso=signed_in');
     expect((await sessionOf(odd)).body.user.name).toBe('Odd Name');
     const users = await t.store.db.selectFrom('users').select('emailNormalized').where('organizationId', '=', admin.organizationId).execute();
     expect(users.map((u) => u.emailNormalized).sort()).toEqual(['admin@acme.example', 'new@acme.example', 'odd@acme.example']);
@@ -415,7 +415,7 @@ describe('E4 the second factor after single sign-on', () => {
 
     idp.amr = ['pwd', 'hwk'];
     const trusted = new Browser(t.app);
-    expect((await signInThroughProvider(trusted, member.email)).location).toBe('/');
+    expect((await signInThroughProvider(trusted, member.email)).location).toBe('/login?sso=signed_in');
     expect((await sessionOf(trusted)).body?.requiredActions).toEqual([]);
     expect((await readUser(t, member.userId)).lastLoginMethod).toBe('sso_mfa');
     expect((await auditEventsOf(t, member.userId, 'user.signed_in')).at(-1)!.details).toMatchObject({ method: 'sso', secondFactor: 'provider', amr: ['pwd', 'hwk'] });

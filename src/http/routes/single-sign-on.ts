@@ -183,8 +183,9 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, context: AppCon
         case 'two_factor_setup_required':
           setSessionCookie(reply, context, result.session);
           setBrowserCookie(reply, context, result.browser);
-          // P5: a setup-only session shows the setup in place of every page.
-          return reply.redirect('/', 303);
+          // O3: through the sign-in page, which goes back to an application that sent the person
+          // (remembered in the tab). P5: a setup-only session shows the setup in place of every page.
+          return reply.redirect(result.status === 'signed_in' ? '/login?sso=signed_in' : '/', 303);
         case 'two_factor_required': {
           setChallengeCookie(reply, context, result.challenge);
           const search = new URLSearchParams({ methods: result.methods.join(',') });

@@ -67,6 +67,12 @@ function CredentialsStep() {
     }
   }
 
+  // E2/O3: back from the identity provider, signed in: on to the application that sent the person, if one did.
+  const isBackFromProvider = searchParams.get('sso') === 'signed_in';
+  useEffect(() => {
+    if (isBackFromProvider) void handleResult({ status: 'signed_in' });
+  }, [isBackFromProvider]);
+
   const submit = form.handleSubmit(
     async () => {
       const redirectUrl = await sso.check(email);
