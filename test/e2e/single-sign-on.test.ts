@@ -99,4 +99,25 @@ describe('Single sign-on in the browser', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
   });
+
+  it('P2/E3: the confirmation says single sign-on will be turned off, and the section then says it was', async () => {
+    const { page } = admin;
+    await page.goto('/admin/settings');
+    await page.getByRole('switch', { name: 'Require two-factor authentication for everyone' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Require two-factor authentication?' });
+    await dialog.getByText(/Single sign-on will be turned off, and administrators are e-mailed/).waitFor();
+    await dialog.getByRole('button', { name: 'Require two-factor authentication' }).click();
+    const confirmation = page.getByRole('dialog', { name: 'Confirm your password' });
+    const required = page.getByText('Two-factor authentication is now required.', { exact: false });
+    await confirmation.or(required).first().waitFor();
+    if (await confirmation.isVisible()) {
+      await confirmation.getByLabel('Password', { exact: true }).fill(administrator.password);
+      await confirmation.getByRole('button', { name: 'Confirm' }).click();
+      await required.waitFor();
+    }
+    await page.reload();
+    const section = page.getByRole('region', { name: 'Single sign-on' });
+    await section.getByText(/Single sign-on was turned off when two-factor authentication became required/).waitFor();
+    expect(await section.getByLabel('Enabled').isChecked()).toBe(false);
+  });
 });
