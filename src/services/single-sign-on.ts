@@ -25,7 +25,7 @@ import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import type { SecondStepMethod } from './sign-in.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
 import { ssoRedirectUri } from './sso-connections.js';
-import { buildProviderAuthorization, discoverProvider, exchangeProviderCode, ProviderUnreachable, type ProviderIdentity } from './sso-provider.js';
+import { buildProviderAuthorization, discoverProviderCached, exchangeProviderCode, ProviderUnreachable, type ProviderIdentity } from './sso-provider.js';
 
 /** E2: the connection that routes this address: enabled, and claiming its domain. */
 async function routingConnectionOf(context: AppContext, emailNormalized: string): Promise<SsoConnection | undefined> {
@@ -50,7 +50,7 @@ export async function startSingleSignOn(context: AppContext, email: string): Pro
   if (!connection) return fail('sso_not_configured');
   let authorization;
   try {
-    const configuration = await discoverProvider(providerSettingsOf(context, connection), context.config.isProduction);
+    const configuration = await discoverProviderCached(providerSettingsOf(context, connection), context.config.isProduction, nowInMs(context));
     authorization = await buildProviderAuthorization(configuration, ssoRedirectUri(context), email.trim());
   } catch (error) {
     if (error instanceof ProviderUnreachable) return fail('sso_provider_unreachable', { detail: `The identity provider could not be reached: ${error.message}.` });
@@ -93,7 +93,7 @@ export async function completeSingleSignOn(context: AppContext, input: CallbackI
 
   let exchange;
   try {
-    const configuration = await discoverProvider(providerSettingsOf(context, connection), context.config.isProduction);
+    const configuration = await discoverProviderCached(providerSettingsOf(context, connection), context.config.isProduction, nowInMs(context));
     exchange = await exchangeProviderCode(configuration, callbackUrl, flow);
   } catch (error) {
     if (error instanceof ProviderUnreachable) return refuse('sso_sign_in_failed', 'provider_unreachable', `The identity provider could not be reached: ${error.message}.`);

@@ -16,7 +16,27 @@ export interface ProviderSettings {
 
 export class ProviderUnreachable extends Error {}
 
-/** Discovery of the issuer; http:// only outside production and only on a loopback address (E5). The client authenticates with HTTP Basic, which RFC 6749 §2.3.1 requires every provider to support. */
+/**
+ * Discovery documents kept for a few minutes per issuer, client and secret, so a stranger typing
+ * addresses on the sign-in page cannot make Tessera fetch a provider's discovery over and over.
+ * A cache only (each instance its own); changed settings are a different key.
+ */
+const discoveryCacheLifetimeInMs = 5 * 60 * 1000;
+const discoveryCacheLimit = 500;
+const discoveryCache = new Map<string, { configuration: client.Configuration; expiresAtInMs: number }>();
+
+/** E2: discovery as sign-ins use it, from the cache while it is fresh. */
+export async function discoverProviderCached(settings: ProviderSettings, isProduction: boolean, nowInMs: number): Promise<client.Configuration> {
+  const key = JSON.stringify([settings.issuer, settings.clientId, settings.clientSecret]);
+  const cached = discoveryCache.get(key);
+  if (cached && cached.expiresAtInMs > nowInMs) return cached.configuration;
+  const configuration = await discoverProvider(settings, isProduction);
+  if (discoveryCache.size >= discoveryCacheLimit) discoveryCache.clear();
+  discoveryCache.set(key, { configuration, expiresAtInMs: nowInMs + discoveryCacheLifetimeInMs });
+  return configuration;
+}
+
+/** Discovery of the issuer, fetched now (the connection test); http:// only outside production and only on a loopback address (E5). The client authenticates with HTTP Basic, which RFC 6749 §2.3.1 requires every provider to support. */
 export async function discoverProvider(settings: ProviderSettings, isProduction: boolean): Promise<client.Configuration> {
   const checked = checkIssuerUrl(settings.issuer, isProduction);
   if (!checked.ok) throw new ProviderUnreachable(`the issuer address is not allowed (${checked.reason})`);

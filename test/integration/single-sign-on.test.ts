@@ -188,6 +188,15 @@ describe('E2 sign-in through the provider', () => {
     expect((await new Browser(t.app).post('/api/v1/auth/sso', { email: 42 })).statusCode).toBe(400);
   });
 
+  it('E2 starting sign-ins reuses a recent discovery: strangers typing addresses do not make Tessera fetch it each time', async () => {
+    await connect(admin, idp);
+    for (let i = 0; i < 5; i++) expect((await new Browser(t.app).post('/api/v1/auth/sso', { email: `person${i}@acme.example` })).statusCode).toBe(200);
+    expect(idp.discoveryRequests).toBe(1);
+    t.clock.advance(6 * minute);
+    expect((await new Browser(t.app).post('/api/v1/auth/sso', { email: 'late@acme.example' })).statusCode).toBe(200);
+    expect(idp.discoveryRequests).toBe(2);
+  });
+
   it('E2 a callback opened in another browser is refused before any token request', async () => {
     await connect(admin, idp);
     const member = await acmeMember();

@@ -3,6 +3,7 @@
 // HTML form (any address of `accounts`, no password) so both the integration tests (over fetch)
 // and the e2e test (Chromium) go through it; the `amr` it reports is chosen by the test.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -22,8 +23,10 @@ export interface TestIdentityProvider {
   /** Known accounts by address; others cannot sign in. */
   accounts: Map<string, ProviderAccount>;
   addAccount(account: ProviderAccount): void;
-  /** Whether the provider's token endpoint saw a request (tests of refused callbacks). */
+  /** Requests the token endpoint saw (tests of refused callbacks). */
   tokenRequests: number;
+  /** Requests for the discovery document. */
+  discoveryRequests: number;
   close(): Promise<void>;
 }
 
@@ -43,9 +46,10 @@ export async function startIdentityProvider(input: { redirectUri: string; client
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = input.clientId ?? 'tessera';
-  const clientSecret = input.clientSecret ?? 'a-long-client-secret-for-tests-0123456789';
+  // Fresh per provider: Tessera caches discovery per issuer, client and secret, and a port may be reused.
+  const clientSecret = input.clientSecret ?? `client-secret-${randomUUID()}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: 'test', alg: 'RS256', use: 'sig' };
+  const signingKey = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 
   const state: TestIdentityProvider = {
     issuer,
@@ -54,6 +58,7 @@ export async function startIdentityProvider(input: { redirectUri: string; client
     amr: ['pwd'],
     accounts: new Map(),
     tokenRequests: 0,
+    discoveryRequests: 0,
     addAccount(account) {
       this.accounts.set(account.email.toLowerCase(), account);
     },
@@ -106,6 +111,7 @@ export async function startIdentityProvider(input: { redirectUri: string; client
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', issuer).pathname;
     if (path === '/token' || path.endsWith('/token')) state.tokenRequests += 1;
+    if (path === '/.well-known/openid-configuration') state.discoveryRequests += 1;
     if (path.startsWith('/interaction/')) {
       interaction(request, response, path).catch((error: unknown) => {
         response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
