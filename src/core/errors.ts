@@ -35,6 +35,15 @@ export const errorCatalogue = {
   code_already_used: { status: 400, title: 'This code was just used. Wait for the next one.' },
   // A1 (issue 17 item 8): a verification link opened again once the address is verified.
   email_already_verified: { status: 409, title: 'This e-mail address is already verified.' },
+  // E1–E5: single sign-on from the organization's identity provider.
+  sso_not_configured: { status: 404, title: 'Single sign-on is not set up for this address.' },
+  sso_required: { status: 403, title: 'Your organization signs you in through its identity provider. Continue with single sign-on.' },
+  sso_domain_taken: { status: 409, title: 'Another organization already claims this e-mail domain.' },
+  sso_conflicts_with_requirement: { status: 409, title: 'This connection cannot be enabled while two-factor authentication is required: choose a rule that keeps the requirement, or turn the requirement off.' },
+  sso_sign_in_failed: { status: 400, title: 'Single sign-on did not complete. Please start again.' },
+  sso_account_not_found: { status: 403, title: 'Your identity provider signed you in, but there is no account for you in this organization. Ask an administrator to invite you.' },
+  sso_email_not_verified: { status: 403, title: 'Your identity provider did not confirm an e-mail address of your organization.' },
+  sso_provider_unreachable: { status: 502, title: 'The identity provider could not be reached. Please try again.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -136,7 +136,7 @@ export function memberRowView(user: UserWithFactors, organization: Organization)
     name: user.name,
     role: user.role,
     twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy },
-    lastLogin: user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' },
+    lastLogin: user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' && user.lastLoginMethod !== 'sso' },
   };
 }
 

@@ -220,3 +220,15 @@ export function newBrowserSignInMessage(to: string, signIn: { at: Date; ip: stri
     action: { label: 'Review your sessions', url: sessionsLink },
   });
 }
+
+/** E3/P2: the organization's requirement turned its single-sign-on connection off (to its administrators). */
+export function singleSignOnDisabledMessage(to: string, organizationName: string, settingsLink: string): MailMessage {
+  return render(to, 'Single sign-on was turned off', {
+    greeting,
+    paragraphs: [
+      `Two-factor authentication is now required in your organization on Tessera, ${quoted(organizationName)}. Its single sign-on connection was set to be turned off when that happens, so it is off now: members sign in with their Tessera password and second factor.`,
+      'To keep single sign-on with the requirement, choose in the connection’s settings that Tessera also asks for its second factor, or that the identity provider’s multi-factor sign-in is accepted, and enable it again.',
+    ],
+    action: { label: 'Single sign-on settings', url: settingsLink },
+  });
+}

@@ -59,6 +59,13 @@ export const auditEventTypes = [
   'application.secret_replaced',
   'application.deleted',
   'application.signed_in',
+  // E1–E5: single sign-on. A connection saved, tested, removed, or turned off by the requirement (E3).
+  'sso.connection_saved',
+  'sso.connection_tested',
+  'sso.connection_deleted',
+  'sso.connection_disabled',
+  'sso.sign_in_failed',
+  'sso.member_created',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

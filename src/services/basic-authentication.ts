@@ -10,6 +10,7 @@ import { recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { identifyKnownBrowser } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
+import { isPasswordAllowed } from './single-sign-on.js';
 import { setupRequirementOf, type Authenticated } from './sessions.js';
 
 export interface BasicCredentials {
@@ -54,6 +55,8 @@ export async function authenticateWithPassword(context: AppContext, credentials:
   const member = user!;
   // Only after the right password, so the answer reveals nothing about an account to a guesser.
   if (member.twoFactorEnabled === 1) return fail('two_factor_enabled_use_api_key');
+  // E5: a member routed to single sign-on has no password to offer here either.
+  if (!(await isPasswordAllowed(context, member))) return fail('sso_required');
   const organization = await findOrganizationById(context.db, member.organizationId);
   if (!organization) return fail('invalid_credentials');
   const now = nowInMs(context);

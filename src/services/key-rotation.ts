@@ -22,6 +22,7 @@ export const sealedColumns: readonly RotatedColumn[] = [
   { label: 'phone numbers', table: 'smsNumbers', key: 'userId', sealed: 'phoneSealed', hash: 'phoneHash', rehash: phoneRehash },
   { label: 'phone enrolments', table: 'smsEnrollments', key: 'userId', sealed: 'phoneSealed', hash: 'phoneHash', rehash: phoneRehash },
   { label: 'OpenID Connect signing keys', table: 'oidcSigningKeys', key: 'id', sealed: 'keySealed' },
+  { label: 'single-sign-on client secrets', table: 'ssoConnections', key: 'id', sealed: 'clientSecretSealed' },
 ];
 
 export interface TableRotation {

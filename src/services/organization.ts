@@ -3,7 +3,9 @@
 import { forgetsRememberedBrowsers } from '../core/known-browsers.js';
 import { checkRequirementChange } from '../core/policy.js';
 import { forgetRememberedBrowsersOfOrganization } from '../store/known-browsers.js';
-import { twoFactorRequiredMessage } from '../mail/templates.js';
+import { singleSignOnDisabledMessage, twoFactorRequiredMessage } from '../mail/templates.js';
+import { listAdministratorContacts } from '../store/members.js';
+import { disableConnectionForRequirement } from '../store/sso-connections.js';
 import { findOrganizationById, setTwoFactorDeadline, turnTwoFactorRequirementOff, turnTwoFactorRequirementOn, updateOrganization } from '../store/organizations.js';
 import { countUsersWithoutTwoFactor, listUsersWithoutTwoFactor, type MemberContact } from '../store/users.js';
 import { listAuditEvents } from '../store/audit-events.js';
@@ -81,6 +83,7 @@ export async function updateOrganizationSettings(
       await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
     }
     let toNotify: MemberContact[] = [];
+    let administratorsToTell: MemberContact[] = [];
     const step = plan.step;
     switch (step.kind) {
       case 'none':
@@ -89,6 +92,12 @@ export async function updateOrganizationSettings(
         if (await turnTwoFactorRequirementOn(trx, organizationId, step.requiredFrom)) {
           await recordAudit(trx, context, { organizationId, type: 'organization.two_factor_required', actor, targetUserId: null, origin, details: { requiredFrom: isoOrNull(step.requiredFrom) } });
           toNotify = await listUsersWithoutTwoFactor(trx, organizationId);
+          // E3/P2: a connection following the seed's rule gives way to the requirement.
+          const disabledConnectionId = await disableConnectionForRequirement(trx, organizationId, now);
+          if (disabledConnectionId !== undefined) {
+            await recordAudit(trx, context, { organizationId, type: 'sso.connection_disabled', actor, targetUserId: null, origin, details: { reason: 'two_factor_required' } });
+            administratorsToTell = await listAdministratorContacts(trx, organizationId);
+          }
         }
         break;
       case 'turn_off':
@@ -112,7 +121,7 @@ export async function updateOrganizationSettings(
       default:
         step satisfies never;
     }
-    return { organization: await findOrganizationById(trx, organizationId), toNotify };
+    return { organization: await findOrganizationById(trx, organizationId), toNotify, administratorsToTell };
   });
   const organization = done.organization;
   if (!organization) return fail('not_found');
@@ -122,6 +131,11 @@ export async function updateOrganizationSettings(
     const deadline = organization.twoFactorRequiredFrom === null ? null : new Date(organization.twoFactorRequiredFrom);
     const link = new URL('/settings', context.config.publicUrl).toString();
     for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, organizationName, deadline, link));
+  }
+  // E3, after the commit: every administrator learns that single sign-on is off.
+  if (done.administratorsToTell.length > 0) {
+    const settingsLink = new URL('/admin/settings', context.config.publicUrl).toString();
+    for (const administrator of done.administratorsToTell) context.mailer.send(singleSignOnDisabledMessage(administrator.email, organization.brandName ?? organization.name, settingsLink));
   }
   return { ok: true, organization };
 }

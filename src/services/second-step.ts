@@ -22,11 +22,12 @@ export interface IssuedChallenge {
   expiresAt: number;
 }
 
-export async function issueSignInChallenge(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin): Promise<IssuedChallenge> {
+/** `firstFactor`: what the member has just passed, the password or the organization's provider (E4). */
+export async function issueSignInChallenge(db: Kysely<Database>, context: AppContext, userId: string, origin: RequestOrigin, firstFactor: 'password' | 'sso' = 'password'): Promise<IssuedChallenge> {
   const now = nowInMs(context);
   const token = newOpaqueToken();
   const expiresAt = now + challengeLifetimeInMs;
-  await insertSignInChallenge(db, { id: newId(now, context.random), tokenHash: hashToken(token), userId, createdAt: now, expiresAt, ip: origin.ip, userAgent: origin.userAgent });
+  await insertSignInChallenge(db, { id: newId(now, context.random), tokenHash: hashToken(token), userId, createdAt: now, expiresAt, ip: origin.ip, userAgent: origin.userAgent, firstFactor });
   return { token, expiresAt };
 }
 
@@ -61,7 +62,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
         if (previousSessionId) await deleteSession(trx, previousSessionId);
         const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method });
         await recordLogin(trx, user.id, now, method);
-        await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method } });
+        await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: challenge.firstFactor, secondFactor: method } });
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;

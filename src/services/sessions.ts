@@ -97,7 +97,9 @@ export function requiredActionsOf(auth: Authenticated, nowInMs: number): Require
   return computeRequiredActions({
     mustRegenerateRecoveryCodes: auth.user.recoveryCodesRegenerationRequired === 1,
     setupRequirement: setupRequirementOf(auth.user, auth.organization),
-    hasTwoFactor: auth.hasTwoFactor,
+    // E4: a sign-in completed by the organization's provider with its multi-factor sign-in accepted
+    // satisfies the requirement for this session.
+    hasTwoFactor: auth.hasTwoFactor || auth.session.secondFactor === 'sso_mfa',
     isSetupOnlySession: auth.session.setupOnly === 1,
     nowInMs,
   });

@@ -9,11 +9,12 @@ import { deleteSession } from '../store/sessions.js';
 import { hasSmsNumber } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
 import { memberActor, recordAudit } from './audit.js';
-import { nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { identifyKnownBrowser, isRememberedForSecondStep, recognizeBrowser, type IssuedBrowserCookie } from './known-browsers.js';
 import { verifyPasswordGuarded } from './password-check.js';
 import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
+import { isPasswordAllowed } from './single-sign-on.js';
 
 export type SecondStepMethod = 'totp' | 'sms' | 'recovery_code';
 
@@ -42,6 +43,11 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
     return check;
   }
   const member = user!;
+  // E5: only after the right password, so the answer tells a guesser nothing about the account.
+  if (!(await isPasswordAllowed(context, member))) {
+    await recordAudit(context.db, context, { organizationId: member.organizationId, type: 'user.sign_in_failed', actor: { type: 'anonymous', userId: null }, targetUserId: member.id, origin, details: { reason: 'sso_required' } });
+    return fail('sso_required');
+  }
   const now = nowInMs(context);
   const organization = await findOrganizationById(context.db, member.organizationId);
   const [hasTotp, hasSms] = await Promise.all([hasTotpCredential(context.db, member.id), hasSmsNumber(context.db, member.id)]);

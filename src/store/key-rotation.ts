@@ -5,9 +5,9 @@ import type { Database } from './schema.js';
 
 /** A table holding sealed values: its key column, its sealed column and the keyed hash kept beside it. */
 export interface SealedColumn {
-  table: 'totpCredentials' | 'totpEnrollments' | 'recoveryCodes' | 'smsNumbers' | 'smsEnrollments' | 'oidcSigningKeys';
+  table: 'totpCredentials' | 'totpEnrollments' | 'recoveryCodes' | 'smsNumbers' | 'smsEnrollments' | 'oidcSigningKeys' | 'ssoConnections';
   key: 'userId' | 'id';
-  sealed: 'secretSealed' | 'codeSealed' | 'phoneSealed' | 'keySealed';
+  sealed: 'secretSealed' | 'codeSealed' | 'phoneSealed' | 'keySealed' | 'clientSecretSealed';
   hash?: 'codeHash' | 'phoneHash';
 }
 

@@ -74,3 +74,8 @@ export async function countAdoption(db: Kysely<Database>, organizationId: string
     enabledBefore: boundariesInMs.map((_b, i) => read(factors, `before${i}`)),
   };
 }
+
+/** E3: the organization's administrators, to tell them its single-sign-on connection was turned off. */
+export async function listAdministratorContacts(db: Kysely<Database>, organizationId: string): Promise<Array<{ id: string; email: string; name: string }>> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('organizationId', '=', organizationId).where('role', '=', 'admin').orderBy('id').execute();
+}

@@ -50,3 +50,12 @@ export async function findOrganizationsWithDeadlineBetween(db: Kysely<Database>,
     .orderBy('id')
     .execute();
 }
+
+/**
+ * E3: holds the organization's row for the rest of the transaction (a row lock on PostgreSQL),
+ * but only while its requirement is off; false when it is on.
+ */
+export async function lockOrganizationWhileOptional(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.updateTable('organizations').set((eb) => ({ id: eb.ref('id') })).where('id', '=', id).where('twoFactorRequirement', '=', 'optional').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

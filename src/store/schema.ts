@@ -9,7 +9,8 @@ export type RecoveryCodePolicy = 'deplete' | 'replace';
 export type EmailTokenPurpose = 'verify_email' | 'password_reset';
 /** 'api_key': a request made with an API key (K1); `actorUserId` is the key's creator. */
 export type ActorType = 'member' | 'operator' | 'system' | 'anonymous' | 'api_key';
-export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms';
+/** 'sso': the organization's identity provider alone (E2); 'sso_mfa': its multi-factor sign-in, accepted (E4). */
+export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms' | 'sso' | 'sso_mfa';
 
 export interface OrganizationTable {
   id: string;
@@ -142,6 +143,8 @@ export interface SignInChallengeTable {
   expiresAt: number;
   ip: string | null;
   userAgent: string | null;
+  /** L4/E4: what the second step follows: the password, or the organization's provider. */
+  firstFactor: Generated<'password' | 'sso'>;
 }
 
 /** P6: a reminder e-mail claimed (and so sent) once per member, deadline and kind. */
@@ -225,6 +228,8 @@ export interface Database {
   oidcPayloads: OidcPayloadTable;
   oidcSigningKeys: OidcSigningKeyTable;
   applicationGrants: ApplicationGrantTable;
+  ssoConnections: SsoConnectionTable;
+  ssoDomains: SsoDomainTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -307,3 +312,28 @@ export interface ApplicationGrantTable {
 }
 
 export type ApplicationRow = Selectable<ApplicationTable>;
+
+/** E1: an organization's OpenID Connect identity provider; the client secret sealed under the server key. */
+export interface SsoConnectionTable {
+  id: string;
+  organizationId: string;
+  issuer: string;
+  clientId: string;
+  clientSecretSealed: string;
+  enabled: number;
+  mfaRule: 'disable_with_requirement' | 'tessera_second_factor' | 'trust_provider_amr';
+  createMembers: number;
+  passwordForRoutedMembers: number;
+  /** E3: 'two_factor_required' when Tessera turned it off; null otherwise. */
+  disabledReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** E1: an e-mail domain claimed by one connection (unique across organizations). */
+export interface SsoDomainTable {
+  domain: string;
+  connectionId: string;
+}
+
+export type SsoConnection = Selectable<SsoConnectionTable>;

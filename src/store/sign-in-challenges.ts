@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database, SignInChallenge, User } from './schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, SignInChallenge, SignInChallengeTable, User } from './schema.js';
 
-export async function insertSignInChallenge(db: Kysely<Database>, challenge: SignInChallenge): Promise<void> {
+export async function insertSignInChallenge(db: Kysely<Database>, challenge: Insertable<SignInChallengeTable>): Promise<void> {
   await db.insertInto('signInChallenges').values(challenge).execute();
 }
 
@@ -41,14 +41,14 @@ export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHas
     .innerJoin('users as u', 'u.id', 'c.userId')
     .leftJoin('totpCredentials as t', 't.userId', 'c.userId')
     .selectAll('u')
-    .select(['c.id as challengeId', 'c.tokenHash as challengeTokenHash', 'c.createdAt as challengeCreatedAt', 'c.expiresAt as challengeExpiresAt', 'c.ip as challengeIp', 'c.userAgent as challengeUserAgent', 't.secretSealed as totpSecretSealed'])
+    .select(['c.id as challengeId', 'c.tokenHash as challengeTokenHash', 'c.createdAt as challengeCreatedAt', 'c.expiresAt as challengeExpiresAt', 'c.ip as challengeIp', 'c.userAgent as challengeUserAgent', 'c.firstFactor as challengeFirstFactor', 't.secretSealed as totpSecretSealed'])
     .where('c.tokenHash', '=', tokenHash)
     .where('c.expiresAt', '>', nowInMs)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, totpSecretSealed, ...user } = row;
+  const { challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, challengeFirstFactor, totpSecretSealed, ...user } = row;
   return {
-    challenge: { id: challengeId, tokenHash: challengeTokenHash, userId: user.id, createdAt: challengeCreatedAt, expiresAt: challengeExpiresAt, ip: challengeIp, userAgent: challengeUserAgent },
+    challenge: { id: challengeId, tokenHash: challengeTokenHash, userId: user.id, createdAt: challengeCreatedAt, expiresAt: challengeExpiresAt, ip: challengeIp, userAgent: challengeUserAgent, firstFactor: challengeFirstFactor },
     user,
     totpSecretSealed,
   };

@@ -110,6 +110,7 @@ describe(`server key rotation on ${testDatabaseKind}`, () => {
       'phone numbers': 1,
       'phone enrolments': 0,
       'OpenID Connect signing keys': 1,
+      'single-sign-on client secrets': 0,
     });
     expect(report).toMatchObject({ keyId: idOf(keyB), complete: true, applicationSecrets: 0 });
     for (const value of await sealedValues(both)) expect(value.startsWith(`v1.${idOf(keyB)}.`)).toBe(true);

@@ -5,7 +5,7 @@ export const strongPassword = 'correct horse battery staple';
 export const sessionCookie = 'tessera_session';
 export const challengeCookie = 'tessera_challenge';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A browser over app.inject: a cookie jar (all cookies), JSON bodies, an optional client address and headers. */
 export class Browser {
@@ -43,6 +43,9 @@ export class Browser {
   }
   post(url: string, body?: unknown) {
     return this.request('POST', url, body);
+  }
+  put(url: string, body?: unknown) {
+    return this.request('PUT', url, body);
   }
   patch(url: string, body?: unknown) {
     return this.request('PATCH', url, body);

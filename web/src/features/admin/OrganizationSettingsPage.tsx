@@ -12,6 +12,7 @@ import { useForm } from '../../components/use-form';
 import { requireValue } from '../../components/validation';
 import { useSession, useSessionState } from '../../session/session-context';
 import { RememberBrowsersSection } from '../browsers/RememberBrowsersSection';
+import { SingleSignOnSection } from '../sso/SingleSignOnSection';
 import { isGracePeriod } from '../security/two-factor-requirement';
 import { updateOrganization, type OrganizationChanges } from './admin-api';
 import { MakeOptionalDialog, RequireTwoFactorDialog } from './RequirementDialogs';
@@ -28,6 +29,7 @@ export function OrganizationSettingsPage() {
         <PageHeading>Organization settings</PageHeading>
       </div>
       <RequirementSection />
+      <SingleSignOnSection />
       <RecoveryCodePolicySection />
       <TextMessagesSection />
       <RememberBrowsersSection />

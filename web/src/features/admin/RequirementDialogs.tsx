@@ -10,6 +10,7 @@ import { TextField } from '../../components/TextField';
 import { useForm } from '../../components/use-form';
 import { useResource, type Resource } from '../../components/use-resource';
 import { useSession, useSessionState } from '../../session/session-context';
+import { SsoRequirementNotice } from '../sso/SsoRequirementNotice';
 import { listPendingMembers, updateOrganization, type PendingMembers } from './admin-api';
 
 const dayInMilliseconds = 24 * 60 * 60 * 1000;
@@ -68,6 +69,7 @@ export function RequireTwoFactorDialog({ onDone, onClose }: RequireTwoFactorDial
             every page and cannot change users, organization settings, their profile or their password until they set it up.
           </p>
           {previewDeadline && <p>Until then they can work as usual, with a reminder on every page and by e-mail 7 days and 1 day before.</p>}
+          <SsoRequirementNotice />
         </div>
         <FormAlert problem={form.problem} fields={hasGracePeriod ? ['days', 'requiredFrom', 'twoFactor.requiredFrom'] : []} />
         <PendingList resource={pending.resource} />

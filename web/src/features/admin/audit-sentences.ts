@@ -291,6 +291,17 @@ export const auditSentenceBuilders: Readonly<Record<string, Builder>> = {
   'application.secret_replaced': ({ actor, details }) => [...actor, ' replaced the client secret of ', theNamed('application', details.name)],
   'application.deleted': ({ actor, details }) => [...actor, ' deleted ', theNamed('application', details.name)],
   'application.signed_in': ({ member, details }) => [...member, ' signed in to ', theNamed('application', details.name)],
+  'sso.connection_saved': ({ actor, details }) => [
+    ...actor,
+    details.created ? ' set up single sign-on' : ' changed single sign-on',
+    text(details.issuer) ? ` with ${quoted(details.issuer)}` : '',
+    details.enabled === false ? ' (turned off)' : '',
+  ],
+  'sso.connection_tested': ({ actor, details }) => [...actor, ' tested the single sign-on connection', details.ok === true ? ': it works' : details.ok === false ? ': it failed' : ''],
+  'sso.connection_deleted': ({ actor, details }) => [...actor, ' removed single sign-on', text(details.issuer) ? ` with ${quoted(details.issuer)}` : ''],
+  'sso.connection_disabled': ({ actor }) => [...actor, ' required two-factor authentication, which turned single sign-on off'],
+  'sso.sign_in_failed': ({ details }) => ['A single sign-on', text(details.issuer) ? ` through ${quoted(details.issuer)}` : '', ' was refused', text(details.reason) ? ` (${keyInWords(String(details.reason))})` : ''],
+  'sso.member_created': ({ member, details }) => [...member, ' became a member at their first single sign-on', text(details.issuer) ? ` through ${quoted(details.issuer)}` : ''],
 };
 
 /** Who entered a code: at sign-in nobody is signed in yet, so "someone signing in as …". */

@@ -12,6 +12,10 @@ import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn, peekReturn, rememberReturn } from './return-after-sign-in';
 import { rememberSigningInAs } from './signing-in-as';
+import { ssoCallbackProblem } from '../sso/sso-callback-problem';
+import { SsoRequiredButton } from '../sso/SsoRequiredButton';
+import { SsoRoutedPanel } from '../sso/SsoRoutedPanel';
+import { useSsoRouting } from '../sso/use-sso-routing';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -39,6 +43,9 @@ function CredentialsStep() {
   const [password, setPassword] = useState('');
   const form = useForm();
   useFocusFieldOnMount(form.formRef, 'email');
+  // E1/E2: an address of a domain routed to the organization's identity provider signs in there.
+  const sso = useSsoRouting(email);
+  const [callbackProblem] = useState(() => ssoCallbackProblem(searchParams.get('sso_error')));
 
   async function handleResult(result: LoginResult) {
     switch (result.status) {
@@ -64,8 +71,16 @@ function CredentialsStep() {
     }
   }
 
+  // E2/O3: back from the identity provider, signed in: on to the application that sent the person, if one did.
+  const isBackFromProvider = searchParams.get('sso') === 'signed_in';
+  useEffect(() => {
+    if (isBackFromProvider) void handleResult({ status: 'signed_in' });
+  }, [isBackFromProvider]);
+
   const submit = form.handleSubmit(
     async () => {
+      const redirectUrl = await sso.check(email);
+      if (redirectUrl !== null) return window.location.assign(redirectUrl);
       try {
         await handleResult(await logIn(email.trim(), password));
       } catch (error) {
@@ -73,7 +88,7 @@ function CredentialsStep() {
         throw error;
       }
     },
-    () => ({ email: checkEmail(email), password: requireValue(password, 'Enter your password.') }),
+    () => ({ email: checkEmail(email), password: sso.redirectUrl === null ? requireValue(password, 'Enter your password.') : undefined }),
   );
 
   return (
@@ -91,7 +106,8 @@ function CredentialsStep() {
         </p>
       ) : null}
       <form ref={form.formRef} onSubmit={submit} noValidate>
-        <FormAlert problem={form.problem} fields={['email', 'password']} />
+        <FormAlert problem={form.problem ?? callbackProblem} fields={['email', 'password']} />
+        {form.problem?.code === 'sso_required' && <SsoRequiredButton email={email.trim()} />}
         <TextField
           label="E-mail"
           name="email"
@@ -103,23 +119,29 @@ function CredentialsStep() {
           onValueChange={setEmail}
           error={form.fieldErrors.email}
         />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onValueChange={setPassword}
-          error={form.fieldErrors.password}
-        />
-        <p>
-          <Link to="/forgot-password">Forgot password?</Link>
-        </p>
-        <div className="form-actions">
-          <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Signing in…">
-            Sign in
-          </SubmitButton>
-        </div>
+        {sso.redirectUrl !== null ? (
+          <SsoRoutedPanel redirectUrl={sso.redirectUrl} onUsePassword={sso.usePassword} />
+        ) : (
+          <>
+            <TextField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onValueChange={setPassword}
+              error={form.fieldErrors.password}
+            />
+            <p>
+              <Link to="/forgot-password">Forgot password?</Link>
+            </p>
+            <div className="form-actions">
+              <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Signing in…">
+                Sign in
+              </SubmitButton>
+            </div>
+          </>
+        )}
       </form>
     </AuthLayout>
   );
