@@ -46,6 +46,11 @@ export const throttleRules = {
   invitationMailPerOrganization: { name: 'mail:invite:organization', limit: 200, windowInMs: day },
   // A4: each confirmation may cost an argon2 hash, so strangers may not try tokens at will.
   passwordResetConfirmPerAddress: { name: 'reset-confirm:address', limit: 30, windowInMs: 15 * minute },
+  // E2: each start may fetch the provider's discovery and each callback makes a token request to
+  // it, so nobody may make Tessera hammer an organization's identity provider. A person signs in
+  // a few times a day; an office behind one address, a few dozen times an hour.
+  ssoStartPerAddress: { name: 'sso-start:address', limit: 60, windowInMs: 15 * minute },
+  ssoCallbackPerAddress: { name: 'sso-callback:address', limit: 30, windowInMs: 15 * minute },
 } satisfies Record<string, ThrottleRule>;
 
 export interface ThrottleCounter {

@@ -9,6 +9,7 @@ import { newId } from '../core/ids.js';
 import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import { decideAfterProvider, domainOfEmail, mayUsePassword, parseSsoFlow, ssoFlowLifetimeInMs, type SsoFlow } from '../core/single-sign-on.js';
 import { isAdministrator } from '../core/roles.js';
+import { throttleRules } from '../core/throttle-policy.js';
 import { newOpaqueToken } from '../security/tokens.js';
 import { findOrganizationById } from '../store/organizations.js';
 import type { SsoConnection, User } from '../store/schema.js';
@@ -25,6 +26,7 @@ import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import type { SecondStepMethod } from './sign-in.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
 import { ssoRedirectUri } from './sso-connections.js';
+import { claimSend } from './throttled-sending.js';
 import { buildProviderAuthorization, discoverProviderCached, exchangeProviderCode, ProviderUnreachable, type ProviderIdentity } from './sso-provider.js';
 
 /** E2: the connection that routes this address: enabled, and claiming its domain. */
@@ -45,7 +47,9 @@ export interface StartedSingleSignOn {
 }
 
 /** E1/E2: an address of a routed domain goes to its organization's provider; any other answers 404. */
-export async function startSingleSignOn(context: AppContext, email: string): Promise<Outcome<StartedSingleSignOn>> {
+export async function startSingleSignOn(context: AppContext, email: string, origin: RequestOrigin): Promise<Outcome<StartedSingleSignOn>> {
+  const throttled = origin.ip ? await claimSend(context, [[throttleRules.ssoStartPerAddress, origin.ip]], 'Too many single sign-on attempts from your network. Please wait and try again.') : undefined;
+  if (throttled) return throttled;
   const connection = await routingConnectionOf(context, normaliseEmail(email));
   if (!connection) return fail('sso_not_configured');
   let authorization;
@@ -80,6 +84,9 @@ export async function completeSingleSignOn(context: AppContext, input: CallbackI
   const flow = openFlow(context, input.flowCookie, now);
   // No flow cookie: another browser (or an expired start). Nothing is exchanged.
   if (!flow) return fail('sso_sign_in_failed', { detail: 'This sign-in was started in another browser, or has expired. Start again from the sign-in page.' });
+  // A flow cookie may be replayed until it expires, and each callback asks the provider for tokens.
+  const throttled = origin.ip ? await claimSend(context, [[throttleRules.ssoCallbackPerAddress, origin.ip]], 'Too many single sign-on attempts from your network. Please wait and try again.') : undefined;
+  if (throttled) return throttled;
   const callbackUrl = new URL(ssoRedirectUri(context));
   callbackUrl.search = input.query;
   const returnedState = callbackUrl.searchParams.get('state') ?? '';

@@ -197,6 +197,32 @@ describe('E2 sign-in through the provider', () => {
     expect(idp.discoveryRequests).toBe(2);
   });
 
+  it('E2 starts and callbacks are throttled per client address, also when 70 arrive at once: the provider is not hammered', async () => {
+    await connect(admin, idp);
+    const member = await acmeMember();
+    const starts = await Promise.all(Array.from({ length: 70 }, (_, i) => new Browser(t.app, { remoteAddress: '203.0.113.7' }).post('/api/v1/auth/sso', { email: `person${i}@acme.example` })));
+    expect(starts.filter((response) => response.statusCode === 200)).toHaveLength(60);
+    const refused = starts.filter((response) => response.statusCode === 429);
+    expect(refused).toHaveLength(10);
+    expectProblem(refused[0]!, 429, 'rate_limited');
+    expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not held back.
+    const starter = new Browser(t.app, { remoteAddress: '198.51.100.9' });
+    const started = await starter.post('/api/v1/auth/sso', { email: member.email });
+    expect(started.statusCode).toBe(200);
+
+    // A flow cookie replayed at once: each callback would ask the provider for tokens.
+    const callback = await signInAtProvider(started.json().redirectUrl, member.email);
+    const flowCookie = [...starter.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const tokenRequestsBefore = idp.tokenRequests;
+    const callbacks = await Promise.all(Array.from({ length: 40 }, () => t.app.inject({ method: 'GET', url: callback.pathname + callback.search, headers: { cookie: flowCookie }, remoteAddress: '198.51.100.9' })));
+    const throttled = callbacks.filter((response) => response.headers.location === '/login?sso_error=rate_limited');
+    expect(throttled).toHaveLength(10);
+    // The provider sees its code replayed and may revoke what it issued: at most one sign-in.
+    expect(callbacks.filter((response) => response.headers.location === '/login?sso=signed_in').length).toBeLessThanOrEqual(1);
+    expect(idp.tokenRequests - tokenRequestsBefore).toBeLessThanOrEqual(30);
+  });
+
   it('E2 a callback opened in another browser is refused before any token request', async () => {
     await connect(admin, idp);
     const member = await acmeMember();

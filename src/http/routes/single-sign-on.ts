@@ -143,11 +143,11 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, context: AppCon
         tags: ['auth'],
         summary: 'E2: where to sign in an address whose domain is routed to an identity provider ({redirectUrl}); 404 sso_not_configured otherwise. Sets the browser-bound flow cookie.',
         body: objectSchema({ email: typedEmailField }, ['email']),
-        response: { 200: objectSchema({ redirectUrl: { type: 'string' } }, ['redirectUrl']), ...problemResponses(400, 404, 415, 502) },
+        response: { 200: objectSchema({ redirectUrl: { type: 'string' } }, ['redirectUrl']), ...problemResponses(400, 404, 415, 429, 502) },
       },
     },
     async (request, reply) => {
-      const result = await startSingleSignOn(context, request.body.email);
+      const result = await startSingleSignOn(context, request.body.email, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
       reply.header('set-cookie', serializeCookie(ssoFlowCookieName, result.flowCookie, { maxAgeInSeconds: result.maxAgeInSeconds, secure }));
       return { redirectUrl: result.redirectUrl };
