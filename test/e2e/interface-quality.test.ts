@@ -135,6 +135,9 @@ describe('The interface as a new administrator meets it (issue 17)', () => {
     await page.getByRole('heading', { level: 1, name: 'E-mail address already verified' }).waitFor();
 
     await openPage(page, '/admin/overview');
+    const checklist = page.getByRole('region', { name: 'Getting started' });
+    await checklist.getByText('Turn on two-factor authentication for your own account (to do)').waitFor();
+    await checklist.getByText('Verify your e-mail address (done)').waitFor();
     const nudge = page.getByRole('complementary', { name: 'Protect your account' });
     await nudge.getByText('Protect your administrator account.').waitFor();
     await nudge.getByRole('link', { name: 'Turn on two-factor authentication' }).click();
@@ -154,6 +157,7 @@ describe('The interface as a new administrator meets it (issue 17)', () => {
 
     // Once it is on, the call is gone.
     await openPage(page, '/admin/overview');
+    await checklist.getByText('Turn on two-factor authentication for your own account (done)').waitFor();
     await delay(300);
     expect(await page.getByRole('complementary', { name: 'Protect your account' }).count()).toBe(0);
   });

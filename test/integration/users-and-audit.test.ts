@@ -351,7 +351,7 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
     expect(one('user.signed_out')).toEqual([expect.objectContaining({ actor: { type: 'member', userId: lenaId }, userId: lenaId })]);
     expect(one('user.password_reset_requested')).toEqual([expect.objectContaining({ actor: { type: 'anonymous', userId: null }, userId: lenaId })]);
     expect(one('user.password_reset')).toEqual([expect.objectContaining({ userId: lenaId })]);
-    expect(one('invitation.created').map((e) => e.details)).toContainEqual({ invitationId, email: 'max@ledger.example', role: 'member', twoFactorRequired: false });
+    expect(one('invitation.created').map((e) => e.details)).toContainEqual({ invitationId, email: 'max@ledger.example', name: 'Max', role: 'member', twoFactorRequired: false });
     expect(one('invitation.accepted')).toEqual([expect.objectContaining({ actor: { type: 'member', userId: maxId }, userId: maxId, details: { invitationId, role: 'member' } })]);
     expect(one('invitation.revoked')).toEqual([expect.objectContaining({ actor: { type: 'member', userId: lenaId }, details: { invitationId: niaInvitation.json().invitation.id, email: 'nia@ledger.example' } })]);
     expect(one('user.signed_in').every((e) => e.details.method === 'password' && e.details.secondFactor === null)).toBe(true);

@@ -4,6 +4,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useResource } from '../../components/use-resource';
 import { fetchAdoption, type Adoption } from './admin-api';
 import { AdoptionChart, AdoptionTable, percentOf } from './AdoptionChart';
+import { GettingStartedChecklist } from './GettingStartedChecklist';
 import { directoryPath, emptyDirectoryQuery, type DirectoryQuery } from './directory-query';
 import { useUserDirectory } from './use-user-directory';
 import './admin.css';
@@ -19,6 +20,7 @@ export function AdoptionPage() {
       <div className="page-header">
         <PageHeading>Two-factor adoption</PageHeading>
       </div>
+      {resource.status === 'ready' && <GettingStartedChecklist memberCount={resource.data.members} />}
       <section className="card" aria-labelledby="adoption-heading">
         <h2 id="adoption-heading">Members with two-factor authentication</h2>
         {resource.status === 'loading' && <p role="status">Loading…</p>}
