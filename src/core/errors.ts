@@ -31,6 +31,14 @@ export const errorCatalogue = {
   sms_limit_reached: { status: 429, title: 'No more text messages can be sent today. Use another method, or try again later.' },
   // The password-hash queue is full (a flood of sign-ins): answered at once with Retry-After.
   busy: { status: 503, title: 'The server is busy. Please try again in a moment.' },
+  // W1–W3: a security key's or passkey's answer did not verify (challenge, origin, signature, user presence or verification, counter).
+  webauthn_rejected: { status: 400, title: 'The security key or passkey could not be verified. Please try again.' },
+  // W1: the credential is already registered.
+  webauthn_already_registered: { status: 409, title: 'This security key or passkey is already registered.' },
+  // W3: the organization turned passkey sign-in off.
+  passkey_sign_in_disabled: { status: 403, title: 'Your organization does not allow signing in with a passkey alone. Sign in with your password.' },
+  // W5: the method is not allowed by the organization.
+  method_not_allowed: { status: 403, title: 'Your organization does not allow this method.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -25,6 +25,7 @@ import { registerProbeRoutes } from './routes/probes.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
+import { registerWebAuthnRoutes } from './routes/webauthn.js';
 import { registerWebUi } from './web.js';
 
 export interface AppOptions {
@@ -129,6 +130,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerKnownBrowserRoutes(app, context);
   registerOidcRoutes(app, context, oidcProvider);
   registerApplicationRoutes(app, context);
+  registerWebAuthnRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

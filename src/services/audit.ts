@@ -59,6 +59,12 @@ export const auditEventTypes = [
   'application.secret_replaced',
   'application.deleted',
   'application.signed_in',
+  // W1–W5: security keys and passkeys.
+  'two_factor.webauthn_added',
+  'two_factor.webauthn_renamed',
+  'two_factor.webauthn_removed',
+  'two_factor.webauthn_clone_suspected',
+  'organization.webauthn_policy_changed',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -13,6 +13,7 @@ import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenera
 import type { AuditEvent, Organization } from '../store/schema.js';
 import { deleteSmsFactor, findSmsNumber } from '../store/text-messages.js';
 import { deleteTotpFactors, findTotpConfirmedAt } from '../store/totp.js';
+import { deleteWebAuthnCredentials, listWebAuthnCredentials } from '../store/webauthn.js';
 import type { UserWithFactors } from '../store/user-directory.js';
 import { isApiKeyActive } from '../store/api-keys.js';
 import { refuseWithoutGrant, revokeApiKeysOfCreator } from './api-keys.js';
@@ -35,8 +36,11 @@ export function administratorScope(admin: Authenticated, origin: RequestOrigin |
 const recentEventCount = 20;
 
 export interface MemberMethod {
-  type: 'totp' | 'sms';
+  type: 'totp' | 'sms' | 'webauthn';
   createdAt: number;
+  /** W6: a security key's or passkey's name and kind. */
+  name?: string;
+  kind?: 'passkey' | 'security_key';
 }
 
 export interface MemberDetail {
@@ -50,14 +54,16 @@ export interface MemberDetail {
 export async function readMemberDetail(context: AppContext, admin: Authenticated, memberId: string): Promise<Outcome<{ detail: MemberDetail }>> {
   const member = await findMemberInOrganization(context.db, admin.organization.id, memberId);
   if (!member) return fail('not_found');
-  const [confirmedAt, smsNumber, recoveryCodes, events] = await Promise.all([
+  const [confirmedAt, smsNumber, recoveryCodes, events, credentials] = await Promise.all([
     findTotpConfirmedAt(context.db, member.id),
     findSmsNumber(context.db, member.id),
     countUnusedRecoveryCodes(context.db, member.id),
     listAuditEvents(context.db, { organizationId: admin.organization.id, targetUserId: member.id, limit: recentEventCount }),
+    listWebAuthnCredentials(context.db, member.id),
   ]);
   const methods: MemberMethod[] = confirmedAt === undefined ? [] : [{ type: 'totp', createdAt: confirmedAt }];
   if (smsNumber) methods.push({ type: 'sms', createdAt: Number(smsNumber.confirmedAt) });
+  for (const credential of credentials) methods.push({ type: 'webauthn', createdAt: credential.createdAt, name: credential.name, kind: credential.kind });
   return { ok: true, detail: { member, methods, recoveryCodes, events } };
 }
 
@@ -84,11 +90,12 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
     if (!member) return undefined;
     const factors = await deleteTotpFactors(trx, member.id);
     const texts = await deleteSmsFactor(trx, member.id);
+    const securityKeys = await deleteWebAuthnCredentials(trx, member.id);
     const recoveryCodesRemoved = await deleteRecoveryCodes(trx, member.id);
     const hadRegenerationFlag = member.recoveryCodesRegenerationRequired === 1;
     if (hadRegenerationFlag) await setRecoveryCodesRegenerationRequired(trx, member.id, false);
-    const changed = factors.credentials + factors.pendingEnrollments + texts.numbers + texts.pendingEnrollments + recoveryCodesRemoved > 0 || hadRegenerationFlag;
-    const methods = [...(factors.credentials > 0 ? ['totp'] : []), ...(texts.numbers > 0 ? ['sms'] : [])];
+    const changed = factors.credentials + factors.pendingEnrollments + texts.numbers + texts.pendingEnrollments + securityKeys + recoveryCodesRemoved > 0 || hadRegenerationFlag;
+    const methods = [...(factors.credentials > 0 ? ['totp'] : []), ...(texts.numbers > 0 ? ['sms'] : []), ...(securityKeys > 0 ? ['webauthn'] : [])];
     if (changed) {
       await recordAudit(trx, context, {
         organizationId: scope.organizationId,

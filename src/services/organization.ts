@@ -26,6 +26,14 @@ export interface OrganizationChanges {
   smsAllowedCountries?: string | null;
   /** B2: 0 (off) to 30 days. */
   rememberBrowserDays?: number;
+  /** W3: 1 while members may sign in with a passkey alone. */
+  passkeySignIn?: number;
+  /** W5: JSON array of the methods that count; null = all. */
+  allowedMethods?: string | null;
+  /** W5: 1 when only security keys and passkeys satisfy the requirement. */
+  requirePhishingResistant?: number;
+  /** W5: JSON array of allowed AAGUIDs; null = any model. */
+  allowedAuthenticators?: string | null;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */

@@ -9,7 +9,8 @@ export type RecoveryCodePolicy = 'deplete' | 'replace';
 export type EmailTokenPurpose = 'verify_email' | 'password_reset';
 /** 'api_key': a request made with an API key (K1); `actorUserId` is the key's creator. */
 export type ActorType = 'member' | 'operator' | 'system' | 'anonymous' | 'api_key';
-export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms';
+/** 'webauthn': a security key or passkey as the second step (W2); 'passkey': a passkey sign-in without a password (W3). */
+export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms' | 'webauthn' | 'passkey';
 
 export interface OrganizationTable {
   id: string;
@@ -27,6 +28,14 @@ export interface OrganizationTable {
   smsAllowedCountries: Generated<string | null>;
   /** B2: days a browser may skip the second step once remembered; 0 = off (at most 30). */
   rememberBrowserDays: Generated<number>;
+  /** W3: 1 while members may sign in with a passkey alone. */
+  passkeySignIn: Generated<number>;
+  /** W5: JSON array of the second factors that count ("totp", "sms", "webauthn"); null = all. */
+  allowedMethods: Generated<string | null>;
+  /** W5: 1 when only security keys and passkeys satisfy the requirement. */
+  requirePhishingResistant: Generated<number>;
+  /** W5: JSON array of allowed authenticator models (AAGUIDs); null = any. */
+  allowedAuthenticators: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -225,6 +234,8 @@ export interface Database {
   oidcPayloads: OidcPayloadTable;
   oidcSigningKeys: OidcSigningKeyTable;
   applicationGrants: ApplicationGrantTable;
+  webauthnCredentials: WebAuthnCredentialTable;
+  webauthnChallenges: WebAuthnChallengeTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -307,3 +318,40 @@ export interface ApplicationGrantTable {
 }
 
 export type ApplicationRow = Selectable<ApplicationTable>;
+
+export type WebAuthnKind = 'passkey' | 'security_key';
+export type WebAuthnChallengePurpose = 'register_passkey' | 'register_security_key' | 'second_step' | 'passkey_sign_in' | 'confirm';
+
+/** W1: a member's security key or passkey. The public key (COSE, base64url) is not a secret. */
+export interface WebAuthnCredentialTable {
+  id: string;
+  userId: string;
+  /** base64url, as the browser reports it. */
+  credentialId: string;
+  publicKey: string;
+  counter: Generated<number>;
+  /** JSON array of transports ("usb", "internal", …). */
+  transports: Generated<string>;
+  aaguid: string;
+  /** W4: the ceremony it was registered with. */
+  kind: WebAuthnKind;
+  backupEligible: number;
+  backedUp: number;
+  /** Whether user verification was done at registration. */
+  userVerified: number;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A ceremony's challenge, taken once (DELETE … RETURNING) within 5 minutes. */
+export interface WebAuthnChallengeTable {
+  id: string;
+  challenge: string;
+  purpose: WebAuthnChallengePurpose;
+  userId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type WebAuthnCredential = Selectable<WebAuthnCredentialTable>;

@@ -30,7 +30,8 @@ select s.id, s.token_hash, s.created_at, s.last_seen_at, s.reauthenticated_at, s
        u.two_factor_enabled,
        o.id, o.name, o.brand_name, o.two_factor_requirement, o.two_factor_required_from,
        o.recovery_code_policy, o.created_at, o.sms_allowed, o.sms_code_length,
-       o.sms_allowed_countries, o.remember_browser_days
+       o.sms_allowed_countries, o.remember_browser_days,
+       o.passkey_sign_in, o.allowed_methods, o.require_phishing_resistant, o.allowed_authenticators
 from sessions s
 join users u on u.id = s.user_id
 join organizations o on o.id = u.organization_id
@@ -48,7 +49,8 @@ function toRecord(row: SessionRow): SessionRecord {
     twoFactorEnabled,
     organizationId, organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom,
     recoveryCodePolicy, organizationCreatedAt, smsAllowed, smsCodeLength,
-    smsAllowedCountries, rememberBrowserDays] = row as [
+    smsAllowedCountries, rememberBrowserDays,
+    passkeySignIn, allowedMethods, requirePhishingResistant, allowedAuthenticators] = row as [
     string, string, number, number, number | null, string | null, string | null, number, number | null, Session['secondFactor'],
     string, string, string, string, User['role'], string, number | null,
     number, number, number | null, User['lastLoginMethod'],
@@ -58,6 +60,7 @@ function toRecord(row: SessionRow): SessionRecord {
     string, string, string | null, Organization['twoFactorRequirement'], number | null,
     Organization['recoveryCodePolicy'], number, number, number,
     string | null, number,
+    number, string | null, number, string | null,
   ];
   return {
     session: { id: sessionId, tokenHash, userId, createdAt: sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt, secondFactor },
@@ -83,7 +86,7 @@ function toRecord(row: SessionRow): SessionRecord {
       twoFactorEnabled,
     },
     hasTwoFactor: twoFactorEnabled === 1,
-    organization: { id: organizationId, name: organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom, recoveryCodePolicy, createdAt: organizationCreatedAt, smsAllowed, smsCodeLength, smsAllowedCountries, rememberBrowserDays },
+    organization: { id: organizationId, name: organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom, recoveryCodePolicy, createdAt: organizationCreatedAt, smsAllowed, smsCodeLength, smsAllowedCountries, rememberBrowserDays, passkeySignIn, allowedMethods, requirePhishingResistant, allowedAuthenticators },
   };
 }
 

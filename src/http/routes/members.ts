@@ -17,7 +17,13 @@ const memberParams = objectSchema({ id: idField }, ['id']);
 const memberDetailSchema = objectSchema(
   {
     user: memberRowSchema,
-    methods: { type: 'array', items: objectSchema({ type: { type: 'string', enum: ['totp', 'sms'] }, createdAt: timeField }, ['type', 'createdAt']) },
+    methods: {
+      type: 'array',
+      items: objectSchema(
+        { type: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, createdAt: timeField, name: { type: 'string', description: 'W6: a security key’s or passkey’s name.' }, kind: { type: 'string', enum: ['passkey', 'security_key'] } },
+        ['type', 'createdAt'],
+      ),
+    },
     recoveryCodes: objectSchema({ remaining: { type: 'integer' }, total: { type: 'integer' } }, ['remaining', 'total']),
     events: { type: 'array', items: auditEventSchema, description: 'The last 20 events about this member, newest first.' },
   },
@@ -57,7 +63,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
       const { member, methods, recoveryCodes, events } = result.detail;
       return {
         user: memberRowView(member, auth.organization),
-        methods: methods.map((method) => ({ type: method.type, createdAt: iso(method.createdAt) })),
+        methods: methods.map((method) => ({ type: method.type, createdAt: iso(method.createdAt), ...(method.name !== undefined && { name: method.name, kind: method.kind }) })),
         recoveryCodes,
         events: events.map(auditEventView),
       };

@@ -24,7 +24,7 @@ export function describeLastLogin(lastLogin: OrganizationUser['lastLogin']): str
 export const methodLabels: Readonly<Record<string, string>> = {
   totp: 'Authenticator app',
   sms: 'Text message',
-  webauthn: 'Security key',
+  webauthn: 'Security key or passkey',
 };
 
 /** M5: audit event types in words; unknown types (a newer server) show as they are. */
@@ -74,6 +74,11 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'browser.remembered': 'Browser remembered (no second step on it for a while)',
   'browser.forgotten': 'Browser forgotten',
   'browser.remembered_forgotten': 'Remembered browsers forgotten',
+  'two_factor.webauthn_added': 'Security key or passkey added',
+  'two_factor.webauthn_renamed': 'Security key or passkey renamed',
+  'two_factor.webauthn_removed': 'Security key or passkey removed',
+  'two_factor.webauthn_clone_suspected': 'Security key refused: possibly cloned (signature counter went back)',
+  'organization.webauthn_policy_changed': 'Sign-in methods policy changed',
 };
 
 export function describeAuditEvent(type: string): string {
