@@ -109,7 +109,10 @@ export function decodeAllowedAuthenticators(stored: string | null): string[] | n
   try {
     const parsed: unknown = JSON.parse(stored);
     if (!Array.isArray(parsed)) return null;
-    return parsed.filter((value): value is string => typeof value === 'string' && normaliseAaguid(value) !== undefined);
+    return parsed.flatMap((value) => {
+      const aaguid = typeof value === 'string' ? normaliseAaguid(value) : undefined;
+      return aaguid === undefined ? [] : [aaguid];
+    });
   } catch {
     return null;
   }

@@ -10,6 +10,7 @@ import { useSessionState } from '../../session/session-context';
 import { logIn, type LoginResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn, peekReturn, rememberReturn } from './return-after-sign-in';
+import { PasskeySignIn } from '../webauthn/PasskeySignIn';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -92,7 +93,8 @@ function CredentialsStep() {
           label="E-mail"
           name="email"
           type="email"
-          autoComplete="username"
+          // W3: the browser suggests passkeys here too (conditional mediation).
+          autoComplete="username webauthn"
           inputMode="email"
           spellCheck={false}
           value={email}
@@ -117,6 +119,7 @@ function CredentialsStep() {
           </SubmitButton>
         </div>
       </form>
+      <PasskeySignIn onSignedIn={() => handleResult({ status: 'signed_in' })} />
     </AuthLayout>
   );
 }

@@ -14,6 +14,7 @@ import { useSessionState } from '../../session/session-context';
 import { completeSecondStep, sendSignInText, type SecondStepResult } from './auth-api';
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn } from './return-after-sign-in';
+import { SecurityKeyChallenge } from '../webauthn/SecurityKeyChallenge';
 
 type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 
@@ -82,8 +83,12 @@ export function TwoFactorChallengePage() {
 function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining: number) => void }) {
   const { refresh } = useSessionState();
   const next = useSearchParam('next');
-  const kinds = offeredKinds(useSearchParam('methods'));
+  const methods = useSearchParam('methods');
+  const kinds = offeredKinds(methods);
   const [kind, setKind] = useState<CodeKind>(kinds[0] ?? 'authenticator');
+  // W2: a security key or passkey is offered first; the codes are one click away.
+  const offersKey = (methods ?? '').split(',').includes('webauthn');
+  const [isUsingKey, setUsingKey] = useState(offersKey);
   const [code, setCode] = useState('');
   const rememberDays = rememberDaysOf(useSearchParam('remember'));
   const [isRemembering, setIsRemembering] = useState(false);
@@ -117,6 +122,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   }
 
   function switchKind(nextKind: CodeKind) {
+    setUsingKey(false);
     setKind(nextKind);
     setCode('');
     form.reset();
@@ -126,7 +132,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   return (
     <AuthLayout
       title="Two-factor authentication"
-      intro={<p>{field.intro}</p>}
+      intro={<p>{isUsingKey ? 'Your account is protected with two-factor authentication. Finish signing in with your security key or passkey.' : field.intro}</p>}
       footer={
         <p>
           <Link
@@ -144,7 +150,26 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
         </p>
       }
     >
-      <form ref={form.formRef} onSubmit={submit} noValidate>
+      {isUsingKey && (
+        <>
+          <SecurityKeyChallenge
+            rememberDays={rememberDays}
+            onSignedIn={async () => {
+              if (!(await leaveForRememberedReturn())) await refresh();
+            }}
+          />
+          <ul className="challenge-switches">
+            {kinds.map((other) => (
+              <li key={other}>
+                <button type="button" className="button-link" onClick={() => switchKind(other)}>
+                  {fieldFor[other].switchLabel}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <form ref={form.formRef} onSubmit={submit} noValidate hidden={isUsingKey}>
         {lockedUntil ? <LockedAlert until={lockedUntil} /> : <FormAlert problem={form.problem} fields={['code']} />}
         {form.problem?.code === challengeGoneCode && (
           <p>
@@ -174,6 +199,13 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           />
         )}
         <ul className="challenge-switches">
+          {offersKey && (
+            <li>
+              <button type="button" className="button-link" onClick={() => setUsingKey(true)}>
+                Use your security key or passkey
+              </button>
+            </li>
+          )}
           {kinds
             .filter((other) => other !== kind)
             .map((other) => (
