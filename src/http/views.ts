@@ -125,12 +125,21 @@ export const memberRowSchema = {
     role: roleField,
     twoFactor: {
       type: 'object',
-      properties: { status: { type: 'string', enum: ['on', 'off'] }, required: { type: 'boolean' }, requiredBy: { type: ['string', 'null'], enum: ['organization', 'member', null] } },
+      properties: {
+        status: { type: 'string', enum: ['on', 'off'] },
+        required: { type: 'boolean' },
+        requiredBy: { type: ['string', 'null'], enum: ['organization', 'member', null] },
+        methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W6: the member’s second factors.' },
+      },
       required: ['status', 'required', 'requiredBy'],
     },
     lastLogin: {
       type: ['object', 'null'],
-      properties: { at: timeField, withTwoFactor: { type: 'boolean' } },
+      properties: {
+        at: timeField,
+        withTwoFactor: { type: 'boolean' },
+        method: { type: ['string', 'null'], description: 'L4: how the second step was done (totp, sms, recovery_code, webauthn, passkey; password: none).' },
+      },
       required: ['at', 'withTwoFactor'],
     },
   },
@@ -144,8 +153,9 @@ export function memberRowView(user: UserWithFactors, organization: Organization)
     email: user.email,
     name: user.name,
     role: user.role,
-    twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy },
-    lastLogin: user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' },
+    twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy, ...(user.methods && { methods: user.methods }) },
+    lastLogin:
+      user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password', method: user.lastLoginMethod },
   };
 }
 

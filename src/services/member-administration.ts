@@ -14,6 +14,8 @@ import type { AuditEvent, Organization } from '../store/schema.js';
 import { deleteSmsFactor, findSmsNumber } from '../store/text-messages.js';
 import { deleteTotpFactors, findTotpConfirmedAt } from '../store/totp.js';
 import { deleteWebAuthnCredentials, listWebAuthnCredentials } from '../store/webauthn.js';
+import { countMembersByMethod } from '../store/user-directory.js';
+import type { FactorMethod } from '../core/webauthn.js';
 import type { UserWithFactors } from '../store/user-directory.js';
 import { isApiKeyActive } from '../store/api-keys.js';
 import { refuseWithoutGrant, revokeApiKeysOfCreator } from './api-keys.js';
@@ -192,16 +194,19 @@ export interface Adoption {
   enabled: number;
   requiredNotSetUp: number;
   weekly: WeeklyAdoption[];
+  /** W6: members per kind of second factor. */
+  methods: Record<FactorMethod, number>;
 }
 
 /** M4: how many members use two-factor authentication, who must but has not, and the last 12 weeks. */
 export async function readAdoption(context: AppContext, admin: Authenticated): Promise<Adoption> {
   const weeks = adoptionWeeks(nowInMs(context));
-  const totals = await countAdoption(context.db, admin.organization.id, weeks.map((week) => week.endsAt));
+  const [totals, methods] = await Promise.all([countAdoption(context.db, admin.organization.id, weeks.map((week) => week.endsAt)), countMembersByMethod(context.db, admin.organization.id)]);
   return {
     members: totals.members,
     enabled: totals.enabled,
     requiredNotSetUp: requiredNotSetUp(totals, admin.organization.twoFactorRequirement),
     weekly: weeklyAdoption(weeks, totals.membersBefore, totals.enabledBefore),
+    methods,
   };
 }

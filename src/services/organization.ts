@@ -9,7 +9,7 @@ import { countUsersWithoutTwoFactor, listUsersWithoutTwoFactor, type MemberConta
 import { listAuditEvents } from '../store/audit-events.js';
 import type { AuditEvent, Organization, RecoveryCodePolicy, TwoFactorRequirement } from '../store/schema.js';
 import { encodeDirectoryCursor, type DirectoryQuery } from '../core/user-directory.js';
-import { listDirectory, sortValueOf, type UserWithFactors } from '../store/user-directory.js';
+import { listDirectory, sortValueOf, type UserWithFactors, listFactorMethods } from '../store/user-directory.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
@@ -149,9 +149,12 @@ export interface Page<T> {
 export async function listMembers(context: AppContext, admin: Authenticated, query: DirectoryQuery): Promise<Page<UserWithFactors>> {
   const organization = { id: admin.organization.id, requiresTwoFactor: admin.organization.twoFactorRequirement === 'required' };
   const rows = await listDirectory(context.db, organization, { ...query, limit: query.limit + 1 });
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
   const nextCursor = rows.length > query.limit && last ? encodeDirectoryCursor({ value: sortValueOf(last, query.sort), id: last.id }) : null;
+  // W6: the methods of the members on this page only.
+  const methods = await listFactorMethods(context.db, page.map((user) => user.id));
+  const items = page.map((user) => ({ ...user, methods: methods.get(user.id) ?? [] }));
   return { items, nextCursor };
 }
 

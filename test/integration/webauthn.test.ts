@@ -4,7 +4,7 @@
 // assertion, a counter going back (a cloned key), a wrong origin or RP id, a bad signature, user
 // verification missing — with the L3 lock, D1 removal, M3 reset and the status everywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, Browser, expectProblem, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
+import { auditEventsOf, Browser, expectProblem, inviteMember, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 
@@ -291,5 +291,33 @@ describe('W1 D1 management', () => {
     const off = await admin.browser.delete('/api/v1/me/two-factor', { code: admin.recoveryCodes[0] });
     expect(off.statusCode, off.body).toBe(204);
     expect((await admin.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toEqual([]);
+  });
+});
+
+describe('W6 and everywhere methods appear', () => {
+  it('W6 L4 M2 M4: the grid shows and filters by method, the member page names the key, the overview counts it', async () => {
+    const admin = await memberWithKey('passkey');
+    const { browser, challenge } = await secondStepOptions(admin.email);
+    expect((await browser.post('/api/v1/auth/two-factor/webauthn', { response: admin.authenticator.assert(challenge) })).statusCode).toBe(200);
+    const withKeys = (await browser.get('/api/v1/organization/users?method=webauthn')).json().users;
+    expect(withKeys).toEqual([expect.objectContaining({ id: admin.userId, twoFactor: expect.objectContaining({ status: 'on', methods: ['webauthn'] }), lastLogin: expect.objectContaining({ withTwoFactor: true, method: 'webauthn' }) })]);
+    expect((await browser.get('/api/v1/organization/users?method=totp')).json().users).toEqual([]);
+    expectProblem(await browser.get('/api/v1/organization/users?method=fingerprint'), 400, 'validation_failed');
+    const detail = (await browser.get(`/api/v1/organization/users/${admin.userId}`)).json();
+    expect(detail.methods).toEqual([{ type: 'webauthn', createdAt: expect.any(String), name: 'My key', kind: 'passkey' }]);
+    const adoption = (await browser.get('/api/v1/organization/two-factor/adoption')).json();
+    expect(adoption.methods).toEqual({ totp: 0, sms: 0, webauthn: 1 });
+  });
+
+  it('M3: an administrator’s reset removes the member’s security keys and passkeys', async () => {
+    const admin = await signUpMember(t, { email: nextEmail('resetter') });
+    const member = await inviteMember(t, admin, { email: nextEmail('reset'), name: 'Keyed Member' });
+    const authenticator = new SoftwareAuthenticator({ origin, rpId });
+    expect((await register(member.browser, authenticator, 'security_key')).statusCode).toBe(201);
+    const reset = await admin.browser.post(`/api/v1/organization/users/${member.userId}/two-factor/reset`);
+    expect(reset.statusCode, reset.body).toBe(204);
+    expect((await member.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toEqual([]);
+    expect((await auditEventsOf(t, member.userId, 'two_factor.reset'))[0]!.details).toMatchObject({ methods: ['webauthn'] });
+    expect((await new Browser(t.app).login(member.email)).json().status).toBe('signed_in');
   });
 });

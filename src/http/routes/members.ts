@@ -40,8 +40,9 @@ const adoptionSchema = objectSchema(
       description: 'The last 12 weeks, oldest first; counts as of the end of each week.',
       items: objectSchema({ weekStart: { type: 'string', format: 'date' }, enabled: { type: 'integer' }, members: { type: 'integer' } }, ['weekStart', 'enabled', 'members']),
     },
+    methods: objectSchema({ totp: { type: 'integer' }, sms: { type: 'integer' }, webauthn: { type: 'integer' } }, ['totp', 'sms', 'webauthn']),
   },
-  ['members', 'enabled', 'requiredNotSetUp', 'weekly'],
+  ['members', 'enabled', 'requiredNotSetUp', 'weekly', 'methods'],
 );
 
 export function registerMembersRoutes(app: FastifyInstance, context: AppContext): void {

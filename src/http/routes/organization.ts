@@ -26,6 +26,7 @@ interface DirectoryParams {
   twoFactor?: 'on' | 'off';
   required?: 'true' | 'false';
   role?: Role;
+  method?: 'totp' | 'sms' | 'webauthn';
   q?: string;
   sort?: DirectorySortKey;
   order?: SortDirection;
@@ -137,6 +138,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
             twoFactor: { type: 'string', enum: ['on', 'off'], description: 'Only members with (on) or without (off) two-factor authentication.' },
             required: { type: 'string', enum: ['true', 'false'], description: 'The effective requirement: the organization’s or the member’s own.' },
             role: roleField,
+            method: { type: 'string', enum: ['totp', 'sms', 'webauthn'], description: 'W6: only members with this second factor.' },
             q: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$', description: 'Part of a name or e-mail address.' },
             sort: { type: 'string', enum: [...directorySortKeys], default: 'created' },
             order: { type: 'string', enum: ['asc', 'desc'], description: 'Defaults to newest first for lastLogin, otherwise ascending.' },
@@ -156,6 +158,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
         twoFactor: params.twoFactor,
         required: params.required === undefined ? undefined : params.required === 'true',
         role: params.role,
+        method: params.method,
         search: params.q?.trim() || undefined,
         sort,
         direction: params.order ?? defaultDirection(sort),

@@ -124,8 +124,9 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
                   ) : (
                     <ul className="plain-list">
                       {methods.map((method) => (
-                        <li key={`${method.type}:${method.createdAt}`}>
-                          {methodLabels[method.type] ?? method.type}, added {formatDate(method.createdAt)}
+                        <li key={`${method.type}:${method.createdAt}:${method.name ?? ''}`}>
+                          {method.name ? `${method.kind === 'passkey' ? 'Passkey' : 'Security key'} “${method.name}”` : (methodLabels[method.type] ?? method.type)}, added{' '}
+                          {formatDate(method.createdAt)}
                         </li>
                       ))}
                     </ul>

@@ -1,7 +1,7 @@
 import { Link } from '../../router/router';
 import type { OrganizationUser } from './admin-api';
 import { effectiveOrder, type DirectoryQuery, type DirectorySort } from './directory-query';
-import { describeLastLogin, describeRequirement, roleLabels } from './labels';
+import { describeLastLogin, describeMethods, describeRequirement, roleLabels } from './labels';
 
 interface UsersTableProps {
   users: OrganizationUser[];
@@ -25,6 +25,7 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
           <th scope="col">Role</th>
           <th scope="col">2FA Status</th>
           <th scope="col">2FA Required</th>
+          <th scope="col">Methods</th>
           <SortableHeader label="Last sign-in" sort="lastLogin" query={query} onSort={onSort} />
         </tr>
       </thead>
@@ -40,6 +41,7 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
               <TwoFactorBadge status={user.twoFactor.status} />
             </td>
             <td data-label="2FA Required">{describeRequirement(user.twoFactor)}</td>
+            <td data-label="Methods">{describeMethods(user.twoFactor.methods)}</td>
             <td data-label="Last sign-in">{describeLastLogin(user.lastLogin)}</td>
           </tr>
         ))}
