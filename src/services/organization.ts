@@ -85,6 +85,11 @@ export async function updateOrganizationSettings(
       const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
       if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'organization_policy', count } });
     }
+    // B2 W5: requiring phishing-resistant sign-in forgets every remembered browser.
+    if (changes.requirePhishingResistant === 1 && admin.organization.requirePhishingResistant !== 1) {
+      const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
+      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'phishing_resistant_required', count } });
+    }
     if (Object.keys(changes).length > 0) {
       await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
     }

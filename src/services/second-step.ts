@@ -16,6 +16,7 @@ import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from
 import { addReplacementRecoveryCode } from './recovery-codes.js';
 import { attemptSecondFactorCode } from './second-factor-codes.js';
 import { startSession, type StartedSession } from './sessions.js';
+import { mustSetUpAfterSecondStep } from './webauthn-policy.js';
 
 export interface IssuedChallenge {
   token: string;
@@ -52,7 +53,9 @@ export async function completeSignInChallenge(
   const { user, method, origin } = input;
   if (!(await takeSignInChallenge(trx, input.challengeId))) throw new ChallengeAlreadyCompleted();
   if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
-  const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method });
+  // W5 P5: a factor the organization does not count leads into the setup of one it does.
+  const setupOnly = await mustSetUpAfterSecondStep(trx, user, nowInMs(context));
+  const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method, setupOnly });
   await recordLogin(trx, user.id, nowInMs(context), method);
   await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method, ...input.details } });
   return session;

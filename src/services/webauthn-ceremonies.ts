@@ -12,7 +12,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { decodeAttestationObject, isoBase64URL } from '@simplewebauthn/server/helpers';
 import { authenticatorSelectionFor, requiresUserVerificationAtRegistration, webAuthnCeremonyTimeoutInMs, type WebAuthnKind } from '../core/webauthn.js';
 import type { WebAuthnCredential } from '../store/schema.js';
 import type { AppContext } from './context.js';
@@ -93,7 +93,10 @@ export interface RegisteredCredential {
   backupEligible: boolean;
   backedUp: boolean;
   userVerified: boolean;
-  /** Whether an attestation statement (not 'none') was verified. */
+  /**
+   * Whether a verified attestation statement carries a certificate chain (x5c) naming the model:
+   * 'none' and self-attestation prove nothing about the model (W5).
+   */
   attested: boolean;
 }
 
@@ -121,7 +124,7 @@ export async function verifyRegistration(context: AppContext, response: Registra
       backupEligible: info.credentialDeviceType === 'multiDevice',
       backedUp: info.credentialBackedUp,
       userVerified: info.userVerified,
-      attested: info.fmt !== 'none',
+      attested: info.fmt !== 'none' && decodeAttestationObject(info.attestationObject).get('attStmt').get('x5c') !== undefined,
     };
   } catch {
     // Any malformed or failing response: the library throws with a reason we do not pass on.

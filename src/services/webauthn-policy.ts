@@ -1,10 +1,26 @@
 // W5: the organization's policy of methods — which second factors count, whether only
 // phishing-resistant ones (security keys and passkeys) satisfy the requirement, and which
 // authenticator models may be registered.
-import { checkFactorPolicy, decodeAllowedMethods, normaliseAaguid, type FactorMethod } from '../core/webauthn.js';
-import type { Organization } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import { mustSetUpAtSignIn } from '../core/required-actions.js';
+import { checkFactorPolicy, decodeAllowedMethods, hasCountedFactor, normaliseAaguid, type FactorMethod } from '../core/webauthn.js';
+import { findOrganizationById } from '../store/organizations.js';
+import type { Database, Organization, User } from '../store/schema.js';
+import { listFactorMethods } from '../store/user-directory.js';
 import { fail, type Failure } from './context.js';
 import type { OrganizationChanges } from './organization.js';
+import { factorPolicyOf, setupRequirementOf } from './sessions.js';
+
+/**
+ * W5 P5: after a second step with a factor the organization does not count (say, an authenticator
+ * app while phishing-resistant sign-in is required), the new session only opens the setup.
+ */
+export async function mustSetUpAfterSecondStep(db: Kysely<Database>, user: User, nowInMs: number): Promise<boolean> {
+  const organization = await findOrganizationById(db, user.organizationId);
+  if (!organization || (organization.allowedMethods === null && organization.requirePhishingResistant !== 1)) return false;
+  const methods = (await listFactorMethods(db, [user.id])).get(user.id) ?? [];
+  return mustSetUpAtSignIn(setupRequirementOf(user, organization), hasCountedFactor(methods, factorPolicyOf(organization)), nowInMs);
+}
 
 interface PolicyInput {
   twoFactor?: { allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: string[] | null };

@@ -2,11 +2,11 @@
 // and removing them (with the D1 rules). Each change is audited in its transaction and e-mailed
 // after the commit. The protocol runs in webauthn-ceremonies.ts; the lock in webauthn-assertions.ts.
 import { twoFactorRequiredBy } from '../core/policy.js';
-import { credentialNameOf, decodeAllowedAuthenticators, decodeAllowedMethods, checkAuthenticatorModel, isMethodCounted, storageOf, webAuthnChallengeLifetimeInMs, type WebAuthnKind } from '../core/webauthn.js';
+import { credentialNameOf, decodeAllowedAuthenticators, checkAuthenticatorModel, isMethodCounted, storageOf, webAuthnChallengeLifetimeInMs, type WebAuthnKind } from '../core/webauthn.js';
 import { newId } from '../core/ids.js';
 import { twoFactorEnabledMessage, webAuthnChangedMessage } from '../mail/templates.js';
 import { deleteRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
-import type { Organization, WebAuthnChallengePurpose } from '../store/schema.js';
+import type { WebAuthnChallengePurpose } from '../store/schema.js';
 import { setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { hasSmsNumber } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
@@ -26,7 +26,7 @@ import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from
 import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { attemptSecondFactorCode } from './second-factor-codes.js';
-import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
+import { completeSetupSessions, factorPolicyOf, type Authenticated, type StartedSession } from './sessions.js';
 import { attemptWebAuthnAssertion, credentialOfAssertion } from './webauthn-assertions.js';
 import { claimedChallengeOf, creationOptions, requestOptions, verifyRegistration, type AuthenticationResponseJSON, type RegistrationResponseJSON } from './webauthn-ceremonies.js';
 
@@ -54,10 +54,7 @@ export async function listCredentials(context: AppContext, userId: string): Prom
   }));
 }
 
-/** W5: the organization's policy as the core reads it. */
-export function factorPolicyOf(organization: Pick<Organization, 'allowedMethods' | 'requirePhishingResistant'>) {
-  return { allowedMethods: decodeAllowedMethods(organization.allowedMethods), requirePhishingResistant: organization.requirePhishingResistant === 1 };
-}
+export { factorPolicyOf };
 
 /** Stores a ceremony's challenge for 5 minutes; it is taken once when the answer comes. */
 export async function rememberChallenge(context: AppContext, challenge: string, purpose: WebAuthnChallengePurpose, userId: string | null): Promise<void> {
@@ -119,11 +116,9 @@ export async function finishWebAuthnRegistration(
     const { attested: _attested, ...stored } = registered;
     await insertWebAuthnCredential(trx, { id, userId, ...stored, kind, name, createdAt: now });
     let recoveryCodes: string[] | undefined;
-    let session: StartedSession | undefined;
-    if (isFirstFactor) {
-      session = await completeSetupSessions(trx, context, auth, origin);
-      recoveryCodes = await issueRecoveryCodes(trx, context, userId);
-    }
+    // P5 W5: a setup-only session ends here (also for a member whose other factors do not count).
+    const session = await completeSetupSessions(trx, context, auth, origin);
+    if (isFirstFactor) recoveryCodes = await issueRecoveryCodes(trx, context, userId);
     // A5: the new credential was just used in this session.
     if (!session) await setSecondFactorVerifiedAt(trx, auth.session.id, now);
     await recordAudit(trx, context, {

@@ -4,7 +4,7 @@
 // assertion, a counter going back (a cloned key), a wrong origin or RP id, a bad signature, user
 // verification missing — with the L3 lock, D1 removal, M3 reset and the status everywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEventsOf, Browser, expectProblem, inviteMember, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
+import { auditEventsOf, Browser, enrolTotp, expectProblem, inviteMember, nextStep, totpCode, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 
@@ -319,5 +319,53 @@ describe('W6 and everywhere methods appear', () => {
     expect((await member.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toEqual([]);
     expect((await auditEventsOf(t, member.userId, 'two_factor.reset'))[0]!.details).toMatchObject({ methods: ['webauthn'] });
     expect((await new Browser(t.app).login(member.email)).json().status).toBe('signed_in');
+  });
+});
+
+describe('W5 organization policy', () => {
+  it('W5 P5: requiring phishing-resistant sign-in treats an authenticator app as not set up until a key is added', async () => {
+    const admin = await signUpMember(t, { email: nextEmail('strict') });
+    const { secret } = await enrolTotp(t, admin.browser);
+    nextStep(t);
+    const strict = await admin.browser.patch('/api/v1/organization', { twoFactor: { requirement: 'required', requirePhishingResistant: true } });
+    expect(strict.statusCode, strict.body).toBe(200);
+    expect(strict.json()).toMatchObject({ twoFactor: { requirePhishingResistant: true, allowedMethods: ['totp', 'sms', 'webauthn'], allowedAuthenticators: null }, passkeySignIn: true });
+    const actions = (await admin.browser.get('/api/v1/session')).json().requiredActions;
+    expect(actions).toEqual([expect.objectContaining({ action: 'two_factor_setup_required', blocking: false })]);
+    expectProblem(await admin.browser.patch('/api/v1/organization', { name: 'Renamed' }), 403, 'two_factor_setup_required');
+
+    // The next sign-in: the app's code, then straight into the setup of a key.
+    const browser = await startChallenge(t.app, admin.email);
+    expect((await browser.submitCode(totpCode(t, secret))).statusCode).toBe(200);
+    expect((await browser.get('/api/v1/session')).json().requiredActions).toEqual([expect.objectContaining({ action: 'two_factor_setup_required', blocking: true })]);
+    expectProblem(await browser.get('/api/v1/me/sessions'), 403, 'two_factor_setup_required');
+    const registered = await register(browser, new SoftwareAuthenticator({ origin, rpId }), 'passkey');
+    expect(registered.statusCode, registered.body).toBe(201);
+    expect(registered.json().recoveryCodes).toBeUndefined();
+    expect((await browser.get('/api/v1/session')).json().requiredActions).toEqual([]);
+  });
+
+  it('W5: a policy must keep a usable method, and a method that does not count cannot be added', async () => {
+    const admin = await signUpMember(t, { email: nextEmail('policy') });
+    expectProblem(await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedMethods: ['totp'], requirePhishingResistant: true } }), 400, 'validation_failed');
+    expectProblem(await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedMethods: [] } }), 400, 'validation_failed');
+    const narrowed = await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedMethods: ['totp', 'sms'] } });
+    expect(narrowed.json().twoFactor.allowedMethods).toEqual(['totp', 'sms']);
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'passkey' }), 403, 'method_not_allowed');
+  });
+
+  it('W5: with an allow-list of models, a key without an attestation statement of an allowed model is refused', async () => {
+    const admin = await signUpMember(t, { email: nextEmail('models') });
+    const allowed = '0f0e0d0c-0b0a-0908-0706-050403020100';
+    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: [allowed.toUpperCase()] } })).json().twoFactor.allowedAuthenticators).toEqual([allowed]);
+    const options = (await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).json();
+    expect(options.attestation).toBe('direct');
+    const unlisted = new SoftwareAuthenticator({ origin, rpId });
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/webauthn', { response: unlisted.register(options, { format: 'none' }) }), 403, 'method_not_allowed');
+    // Self-attestation names no model either, even with the allowed AAGUID.
+    const selfAttested = new SoftwareAuthenticator({ origin, rpId, aaguid: Buffer.from(allowed.replace(/-/g, ''), 'hex') });
+    const again = (await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).json();
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/webauthn', { response: selfAttested.register(again, { format: 'packed' }) }), 403, 'method_not_allowed');
+    expect((await admin.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toEqual([]);
   });
 });
