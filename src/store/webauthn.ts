@@ -121,3 +121,16 @@ export async function deleteWebAuthnCredentials(db: Kysely<Database>, userId: st
 function numeric(row: WebAuthnCredential): WebAuthnCredential {
   return { ...row, counter: Number(row.counter), createdAt: Number(row.createdAt), lastUsedAt: row.lastUsedAt === null ? null : Number(row.lastUsedAt) };
 }
+
+/** W5: members without a security key or passkey (the confirmation of "require phishing-resistant sign-in" lists them). */
+export async function listMembersWithoutWebAuthn(db: Kysely<Database>, organizationId: string, limit: number): Promise<{ users: Array<{ id: string; email: string; name: string }>; total: number }> {
+  const withoutKey = db
+    .selectFrom('users')
+    .where('users.organizationId', '=', organizationId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('webauthnCredentials').select('webauthnCredentials.id').whereRef('webauthnCredentials.userId', '=', 'users.id'))));
+  const [users, total] = await Promise.all([
+    withoutKey.select(['users.id', 'users.email', 'users.name']).orderBy('users.nameNormalized').orderBy('users.id').limit(limit).execute(),
+    withoutKey.select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow(),
+  ]);
+  return { users, total: Number(total.count) };
+}

@@ -327,6 +327,8 @@ describe('W5 organization policy', () => {
     const admin = await signUpMember(t, { email: nextEmail('strict') });
     const { secret } = await enrolTotp(t, admin.browser);
     nextStep(t);
+    const notSetUp = (await admin.browser.get('/api/v1/organization/webauthn/not-set-up')).json();
+    expect(notSetUp).toEqual({ users: [{ id: admin.userId, email: admin.email, name: admin.name }], total: 1 });
     const strict = await admin.browser.patch('/api/v1/organization', { twoFactor: { requirement: 'required', requirePhishingResistant: true } });
     expect(strict.statusCode, strict.body).toBe(200);
     expect(strict.json()).toMatchObject({ twoFactor: { requirePhishingResistant: true, allowedMethods: ['totp', 'sms', 'webauthn'], allowedAuthenticators: null }, passkeySignIn: true });

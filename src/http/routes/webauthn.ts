@@ -7,7 +7,9 @@ import { resolveSession } from '../../services/sessions.js';
 import { finishWebAuthnRegistration, listCredentials, removeCredential, renameCredential, startWebAuthnConfirmation, startWebAuthnRegistration } from '../../services/webauthn.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../../services/webauthn-ceremonies.js';
 import { completePasskeySignIn, completeWebAuthnSecondStep, startPasskeySignIn, startWebAuthnSecondStep } from '../../services/webauthn-sign-in.js';
+import { listMembersWithoutWebAuthn } from '../../store/webauthn.js';
 import { readCookie } from '../cookies.js';
+import { pendingMemberSchema } from '../views.js';
 import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 import { challengeCookieName, clearChallengeCookie, setSessionCookie } from '../plugins/authentication.js';
 import { sendProblem } from '../problem.js';
@@ -174,6 +176,19 @@ export function registerWebAuthnRoutes(app: FastifyInstance, context: AppContext
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    '/api/v1/organization/webauthn/not-set-up',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['organization'],
+        summary: 'W5: members without a security key or passkey — who "require phishing-resistant sign-in" would send into setup: the first 100 by name, and how many in all.',
+        response: { 200: objectSchema({ users: { type: 'array', items: pendingMemberSchema }, total: { type: 'integer' } }, ['users', 'total']), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => listMembersWithoutWebAuthn(context.db, requireAuth(request.auth).organization.id, 100),
   );
 
   app.post(

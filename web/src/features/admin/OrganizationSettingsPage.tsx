@@ -12,6 +12,7 @@ import { useForm } from '../../components/use-form';
 import { requireValue } from '../../components/validation';
 import { useSession, useSessionState } from '../../session/session-context';
 import { RememberBrowsersSection } from '../browsers/RememberBrowsersSection';
+import { SignInMethodsSection } from '../webauthn/SignInMethodsSection';
 import { isGracePeriod } from '../security/two-factor-requirement';
 import { updateOrganization, type OrganizationChanges } from './admin-api';
 import { MakeOptionalDialog, RequireTwoFactorDialog } from './RequirementDialogs';
@@ -31,6 +32,7 @@ export function OrganizationSettingsPage() {
       <RecoveryCodePolicySection />
       <TextMessagesSection />
       <RememberBrowsersSection />
+      <SignInMethodsSection />
       <NamesSection />
     </div>
   );

@@ -81,7 +81,13 @@ export interface OrganizationChanges {
     smsAllowedCountries?: string[] | null;
     /** B2: 0 (off) to 30. */
     rememberBrowserDays?: number;
+    /** W5 */
+    allowedMethods?: Array<'totp' | 'sms' | 'webauthn'>;
+    requirePhishingResistant?: boolean;
+    allowedAuthenticators?: string[] | null;
   };
+  /** W3 */
+  passkeySignIn?: boolean;
 }
 
 /** P1: who has not set up two-factor authentication yet (the first ones by name, and how many in all). */
