@@ -5,6 +5,12 @@ const minute = 60 * 1000;
 
 /** A ceremony's challenge is good for this long, once (W1–W3). */
 export const webAuthnChallengeLifetimeInMs = 5 * minute;
+/**
+ * W3: anyone may ask for passkey sign-in options (the page asks on every load), and each stores a
+ * challenge: per client address at most this many in a window.
+ */
+export const passkeyOptionsPerAddress = { name: 'passkey:options:address', limit: 120, windowInMs: 5 * minute } as const;
+
 /** What the browser is told to wait for the authenticator. */
 export const webAuthnCeremonyTimeoutInMs = 2 * minute;
 

@@ -13,7 +13,8 @@ import { refuseWhileLocked } from './second-factor-codes.js';
 import { ChallengeAlreadyCompleted, completeSignInChallenge } from './second-step.js';
 import { startSession, type StartedSession } from './sessions.js';
 import { factorPolicyOf, rememberChallenge } from './webauthn.js';
-import { isMethodCounted } from '../core/webauthn.js';
+import { isMethodCounted, passkeyOptionsPerAddress } from '../core/webauthn.js';
+import { claimSend } from './throttled-sending.js';
 import { attemptWebAuthnAssertion, credentialOfAssertion } from './webauthn-assertions.js';
 import { requestOptions, type AuthenticationResponseJSON } from './webauthn-ceremonies.js';
 
@@ -56,7 +57,9 @@ export async function completeWebAuthnSecondStep(context: AppContext, challengeT
 }
 
 /** W3: request options for any discoverable credential of this relying party, user verification required. */
-export async function startPasskeySignIn(context: AppContext): Promise<Outcome<{ options: unknown }>> {
+export async function startPasskeySignIn(context: AppContext, origin: RequestOrigin): Promise<Outcome<{ options: unknown }>> {
+  const refused = await claimSend(context, [[passkeyOptionsPerAddress, origin.ip ?? 'unknown']], 'Too many passkey sign-ins from this address. Wait a moment and try again.');
+  if (refused) return refused;
   const options = await requestOptions(context, { credentials: null, userVerification: 'required' });
   await rememberChallenge(context, options.challenge, 'passkey_sign_in', null);
   return { ok: true, options };

@@ -40,8 +40,12 @@ export async function takeWebAuthnChallenge(
   return row?.purpose;
 }
 
-export async function deleteExpiredWebAuthnChallenges(db: Kysely<Database>, expiresAtOrBefore: number): Promise<number> {
-  const result = await db.deleteFrom('webauthnChallenges').where('expiresAt', '<=', expiresAtOrBefore).executeTakeFirst();
+/** Housekeeping: deletes at most `batchSize` expired challenges (already refused by takeWebAuthnChallenge). */
+export async function deleteExpiredWebAuthnChallenges(db: Kysely<Database>, expiresAtOrBefore: number, batchSize: number): Promise<number> {
+  const result = await db
+    .deleteFrom('webauthnChallenges')
+    .where('id', 'in', (eb) => eb.selectFrom('webauthnChallenges as c').select('c.id').where('c.expiresAt', '<=', expiresAtOrBefore).limit(batchSize))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsOf, Browser, enrolTotp, expectProblem, inviteMember, nextStep, totpCode, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
+import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 
 const rpId = new URL(publicUrl).hostname;
@@ -103,12 +104,14 @@ describe('W1 W4 registration', () => {
     expect((await member.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toHaveLength(1);
   });
 
-  it('W1: options expire after 5 minutes', async () => {
+  it('W1: options expire after 5 minutes, and housekeeping reclaims them', async () => {
     const member = await signUpMember(t, { email: nextEmail('expiry') });
     const options = (await member.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).json();
     t.clock.advance(5 * 60 * 1000 + 1);
     const late = await member.browser.post('/api/v1/me/two-factor/webauthn', { response: new SoftwareAuthenticator({ origin, rpId }).register(options) });
     expectProblem(late, 400, 'webauthn_rejected');
+    expect((await purgeExpiredRecords(t.context)).webauthnChallenges).toBeGreaterThanOrEqual(1);
+    expect(await t.store.db.selectFrom('webauthnChallenges').select('id').where('challenge', '=', options.challenge).executeTakeFirst()).toBeUndefined();
   });
 
   it('bad input of any shape is a 4xx and changes nothing', async () => {
@@ -249,6 +252,17 @@ describe('W3 passkey sign-in', () => {
     expectProblem(await browser.post('/api/v1/auth/passkey', { response: member.authenticator.assert(challenge) }), 403, 'passkey_sign_in_disabled');
     const step = await secondStepOptions(member.email);
     expect((await step.browser.post('/api/v1/auth/two-factor/webauthn', { response: member.authenticator.assert(step.challenge) })).statusCode).toBe(200);
+  });
+});
+
+describe('W3 options throttle', () => {
+  it('W3: passkey options are limited per client address (each stores a challenge)', async () => {
+    const browser = new Browser(t.app, { remoteAddress: '198.51.100.77' });
+    for (let i = 0; i < 120; i++) expect((await browser.post('/api/v1/auth/passkey/options')).statusCode).toBe(200);
+    const refused = await browser.post('/api/v1/auth/passkey/options');
+    expectProblem(refused, 429, 'rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await new Browser(t.app, { remoteAddress: '198.51.100.78' }).post('/api/v1/auth/passkey/options')).statusCode).toBe(200);
   });
 });
 

@@ -236,7 +236,7 @@ export function registerWebAuthnRoutes(app: FastifyInstance, context: AppContext
       schema: { tags: ['auth'], summary: 'W3: request options for a passkey sign-in without a password (any discoverable credential, user verification required).', response: { 200: optionsSchema, ...problemResponses(429) } },
     },
     async (request, reply) => {
-      const result = await startPasskeySignIn(context);
+      const result = await startPasskeySignIn(context, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
       return result.options;
     },

@@ -1,6 +1,9 @@
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill } from '@simplewebauthn/browser';
 import { useEffect, useRef, useState } from 'react';
+import { isApiError } from '../../api/client';
 import { describeCeremonyFailure } from './ceremony-problem';
+
+const verdictCodes: readonly string[] = ['webauthn_rejected', 'passkey_sign_in_disabled', 'method_not_allowed'];
 import { cancelCeremony, signInWithPasskey } from './webauthn-api';
 import './webauthn.css';
 
@@ -24,8 +27,9 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: () => Promise<void> 
         await signInWithPasskey(true);
         if (isActive) await onSignedInRef.current();
       } catch (error) {
-        // Leaving the page or pressing the button aborts the autofill request: nothing to say.
-        if (!isActive || (error instanceof Error && error.name === 'AbortError')) return;
+        // Only the server's verdict on a chosen passkey is worth saying; a refused options request
+        // or an aborted autofill (leaving the page, pressing the button) leaves the page quiet.
+        if (!isActive || !isApiError(error) || !verdictCodes.includes(error.problem.code)) return;
         setFailure(describeCeremonyFailure(error, 'sign_in').message);
       }
     })();
