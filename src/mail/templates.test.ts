@@ -62,6 +62,7 @@ describe('mail templates', () => {
       twoFactorReminderMessage: templates.twoFactorReminderMessage('a@example.com', hostile, deadline, link),
       unknownClientsLockedMessage: templates.unknownClientsLockedMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox on Linux' }),
       newBrowserSignInMessage: templates.newBrowserSignInMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox', os: 'Linux' }, link),
+      webAuthnChangedMessage: templates.webAuthnChangedMessage('a@example.com', { action: 'removed', name: hostile, twoFactorOff: true }),
     };
     const builders = Object.entries(templates).filter(([name, value]) => typeof value === 'function' && name.endsWith('Message')).map(([name]) => name);
     expect(Object.keys(built).sort()).toEqual(builders.sort());

@@ -66,7 +66,9 @@ export async function readMemberDetail(context: AppContext, admin: Authenticated
   const methods: MemberMethod[] = confirmedAt === undefined ? [] : [{ type: 'totp', createdAt: confirmedAt }];
   if (smsNumber) methods.push({ type: 'sms', createdAt: Number(smsNumber.confirmedAt) });
   for (const credential of credentials) methods.push({ type: 'webauthn', createdAt: credential.createdAt, name: credential.name, kind: credential.kind });
-  return { ok: true, detail: { member, methods, recoveryCodes, events } };
+  // W6: the page's row shows the methods as the grid's does.
+  const methodTypes = [...new Set(methods.map((method) => method.type))];
+  return { ok: true, detail: { member: { ...member, methods: methodTypes }, methods, recoveryCodes, events } };
 }
 
 /**

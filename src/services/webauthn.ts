@@ -203,3 +203,15 @@ export async function removeCredential(
   context.mailer.send(webAuthnChangedMessage(auth.user.email, { action: 'removed', name: existing.name, twoFactorOff: isOnlyFactor }));
   return { ok: true };
 }
+
+/** A5: one of the member's keys proves a second factor in this session (as a code does at re-authentication). */
+export async function confirmWithCredential(context: AppContext, auth: Authenticated, response: AuthenticationResponseJSON, origin: RequestOrigin): Promise<Outcome> {
+  const userId = auth.user.id;
+  const credential = await credentialOfAssertion(context, response);
+  const check = { purpose: 'confirm', requireUserVerification: false, challengeUserId: userId, countsFailures: true } as const;
+  const done = await attemptWebAuthnAssertion(context, auth.user, credential, response, check, origin, memberActor(userId), async (trx, accepted) => {
+    await setSecondFactorVerifiedAt(trx, auth.session.id, nowInMs(context));
+    await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.reauthenticated', actor: memberActor(userId), targetUserId: userId, origin, details: { secondFactor: 'webauthn', credentialId: accepted.credential.id } });
+  });
+  return done.ok ? { ok: true } : done;
+}

@@ -300,6 +300,18 @@ describe('W1 D1 management', () => {
     expect((await member.browser.delete(`/api/v1/me/two-factor/webauthn/${member.credentialId}`, { code: member.recoveryCodes[0] })).statusCode).toBe(204);
   });
 
+  it('A5: a member whose only factor is a key confirms with it (after the password) to add another', async () => {
+    const member = await memberWithKey('passkey');
+    t.clock.advance(11 * 60 * 1000);
+    expect((await member.browser.reauthenticate()).statusCode).toBe(204);
+    expectProblem(await member.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' }), 403, 'second_factor_reauthentication_required');
+    const bad = (await member.browser.post('/api/v1/me/two-factor/webauthn/confirm/options')).json();
+    expectProblem(await member.browser.post('/api/v1/me/two-factor/webauthn/confirm', { response: member.authenticator.assert(bad.challenge, { corruptSignature: true }) }), 400, 'webauthn_rejected');
+    const options = (await member.browser.post('/api/v1/me/two-factor/webauthn/confirm/options')).json();
+    expect((await member.browser.post('/api/v1/me/two-factor/webauthn/confirm', { response: member.authenticator.assert(options.challenge) })).statusCode).toBe(204);
+    expect((await member.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).statusCode).toBe(200);
+  });
+
   it('D1 M3: turning two-factor authentication off and an administrator’s reset remove the credentials', async () => {
     const admin = await memberWithKey('passkey');
     const off = await admin.browser.delete('/api/v1/me/two-factor', { code: admin.recoveryCodes[0] });

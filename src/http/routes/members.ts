@@ -2,6 +2,7 @@
 // adoption overview (M4). Every route is `access: 'admin'` and finds members only in the caller's
 // own organization: another organization's member ids answer 404, like unknown ones.
 import type { FastifyInstance } from 'fastify';
+import { listFactorMethods } from '../../store/user-directory.js';
 import type { Role } from '../../core/roles.js';
 import type { AppContext } from '../../services/context.js';
 import { administratorScope, changeMember, readAdoption, readMemberDetail, resetMemberTwoFactor } from '../../services/member-administration.js';
@@ -87,7 +88,9 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
       const auth = requireAuth(request.auth);
       const result = await changeMember(context, auth, request.params.id, { role: request.body.role, twoFactorRequired: request.body.twoFactorRequired }, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
-      return memberRowView(result.member, auth.organization);
+      // W6: the row as the grid shows it, with the member's methods.
+      const methods = (await listFactorMethods(context.db, [result.member.id])).get(result.member.id) ?? [];
+      return memberRowView({ ...result.member, methods }, auth.organization);
     },
   );
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../services/context.js';
 import { recognizeAfterSecondStep, recognizeBrowser } from '../../services/known-browsers.js';
 import { resolveSession } from '../../services/sessions.js';
-import { finishWebAuthnRegistration, listCredentials, removeCredential, renameCredential, startWebAuthnConfirmation, startWebAuthnRegistration } from '../../services/webauthn.js';
+import { confirmWithCredential, finishWebAuthnRegistration, listCredentials, removeCredential, renameCredential, startWebAuthnConfirmation, startWebAuthnRegistration } from '../../services/webauthn.js';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../../services/webauthn-ceremonies.js';
 import { completePasskeySignIn, completeWebAuthnSecondStep, startPasskeySignIn, startWebAuthnSecondStep } from '../../services/webauthn-sign-in.js';
 import { listMembersWithoutWebAuthn } from '../../store/webauthn.js';
@@ -149,13 +149,31 @@ export function registerWebAuthnRoutes(app: FastifyInstance, context: AppContext
   app.post(
     '/api/v1/me/two-factor/webauthn/confirm/options',
     {
-      config: { access: 'member', recentPassword: true },
+      config: { access: 'member', recentPassword: true, completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: { tags: ['two-factor'], summary: 'D1: request options to confirm a change with one of the member’s security keys or passkeys.', response: { 200: optionsSchema, ...problemResponses(401, 403, 404) } },
     },
     async (request, reply) => {
       const result = await startWebAuthnConfirmation(context, requireAuth(request.auth));
       if (!result.ok) return sendProblem(reply, result);
       return result.options;
+    },
+  );
+
+  app.post<{ Body: { response: AuthenticationResponseJSON } }>(
+    '/api/v1/me/two-factor/webauthn/confirm',
+    {
+      config: { access: 'member', recentPassword: true, completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
+      schema: {
+        tags: ['two-factor'],
+        summary: 'A5: after the password, one of the member’s security keys or passkeys confirms a second factor for the next 10 minutes (options from …/confirm/options; refusals count towards the L3 lock).',
+        body: objectSchema({ response: authenticationResponseSchema }, ['response']),
+        response: { 204: noContent, ...problemResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await confirmWithCredential(context, requireAuth(request.auth), request.body.response, originOf(request));
+      if (!result.ok) return sendProblem(reply, result);
+      return reply.code(204).send();
     },
   );
 
