@@ -14,6 +14,11 @@ describe('O4 amr and acr', () => {
     expect(amrOf('recovery_code')).toEqual(['pwd', 'otp', 'mfa']);
     expect(acrOf(null)).toBe(acrPassword);
     expect(acrOf('sms')).toBe(acrMfa);
+    // W2 W3: a security key or passkey (hwk), with or without the password.
+    expect(amrOf('webauthn')).toEqual(['pwd', 'hwk', 'mfa']);
+    expect(amrOf('passkey')).toEqual(['hwk', 'mfa']);
+    expect(acrOf('webauthn')).toBe(acrPhishingResistant);
+    expect(acrOf('passkey')).toBe(acrPhishingResistant);
   });
 });
 
@@ -35,6 +40,9 @@ describe('O5 step-up', () => {
     expect(decideSession(withTotp, { ...noDemand, acrValues: [acrMfa] }, now)).toEqual({ ok: true });
     expect(decideSession(passwordOnly, { ...noDemand, acrValues: [acrMfa, acrPassword] }, now)).toEqual({ ok: true });
     expect(decideSession(withTotp, { ...noDemand, acrValues: [acrPhishingResistant] }, now)).toEqual({ ok: false, reason: 'unmet' });
+    // W5: a security key or passkey answers both.
+    expect(decideSession({ ...withTotp, secondFactor: 'webauthn' }, { ...noDemand, acrValues: [acrPhishingResistant] }, now)).toEqual({ ok: true });
+    expect(decideSession({ ...withTotp, secondFactor: 'passkey' }, { ...noDemand, acrValues: [acrMfa] }, now)).toEqual({ ok: true });
     expect(decideSession(passwordOnly, { ...noDemand, acrValues: ['urn:other'] }, now)).toEqual({ ok: true });
   });
 });

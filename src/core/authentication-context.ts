@@ -7,11 +7,20 @@ export const acrMfa = 'urn:tessera:acr:mfa';
 export const acrPhishingResistant = 'urn:tessera:acr:phishing-resistant';
 export const supportedAcrValues = [acrPassword, acrMfa, acrPhishingResistant] as const;
 
-export type CompletedSecondFactor = 'totp' | 'sms' | 'recovery_code';
+export type CompletedSecondFactor = 'totp' | 'sms' | 'recovery_code' | 'webauthn' | 'passkey';
 
-/** RFC 8176 §2: `pwd` always; `otp` for an authenticator app or a recovery code (one-time passwords), `sms` for a texted code; `mfa` with two factors. */
+/**
+ * RFC 8176 §2: `pwd` always, but for a passkey sign-in (W3, no password); `otp` for an
+ * authenticator app or a recovery code (one-time passwords), `sms` for a texted code, `hwk` for a
+ * security key or passkey (a proof of possession of a hardware-secured key); `mfa` with two
+ * factors — a passkey sign-in is one too, as it verifies the user (W4: user verification required).
+ */
 export function amrOf(secondFactor: string | null | undefined): string[] {
   switch (secondFactor) {
+    case 'webauthn':
+      return ['pwd', 'hwk', 'mfa'];
+    case 'passkey':
+      return ['hwk', 'mfa'];
     case 'totp':
     case 'recovery_code':
       return ['pwd', 'otp', 'mfa'];
@@ -23,12 +32,18 @@ export function amrOf(secondFactor: string | null | undefined): string[] {
 }
 
 export function acrOf(secondFactor: string | null | undefined): string {
+  if (isPhishingResistant(secondFactor)) return acrPhishingResistant;
   return isSecondFactor(secondFactor) ? acrMfa : acrPassword;
 }
 
 /** Whether a session's recorded method is a second factor (null or `password`: the password alone). */
 export function isSecondFactor(method: string | null | undefined): method is CompletedSecondFactor {
-  return method === 'totp' || method === 'sms' || method === 'recovery_code';
+  return method === 'totp' || method === 'sms' || method === 'recovery_code' || method === 'webauthn' || method === 'passkey';
+}
+
+/** W5: only a security key or passkey resists phishing (it answers only its own relying party). */
+export function isPhishingResistant(method: string | null | undefined): boolean {
+  return method === 'webauthn' || method === 'passkey';
 }
 
 export interface SessionFacts {
@@ -66,6 +81,6 @@ export function decideSession(session: SessionFacts, demands: RequestDemands, no
     if (isSecondFactor(session.secondFactor)) return { ok: true };
     return session.hasTwoFactor ? { ok: false, reason: 'second_factor' } : { ok: false, reason: 'unmet' };
   }
-  // Phishing-resistant factors (security keys, passkeys) are not offered yet.
-  return { ok: false, reason: 'unmet' };
+  // acrPhishingResistant: only a sign-in completed with a security key or passkey answers it.
+  return isPhishingResistant(session.secondFactor) ? { ok: true } : { ok: false, reason: 'unmet' };
 }

@@ -44,6 +44,14 @@ export const errorCatalogue = {
   sso_account_not_found: { status: 403, title: 'Your identity provider signed you in, but there is no account for you in this organization. Ask an administrator to invite you.' },
   sso_email_not_verified: { status: 403, title: 'Your identity provider did not confirm an e-mail address of your organization.' },
   sso_provider_unreachable: { status: 502, title: 'The identity provider could not be reached. Please try again.' },
+  // W1–W3: a security key's or passkey's answer did not verify (challenge, origin, signature, user presence or verification, counter).
+  webauthn_rejected: { status: 400, title: 'The security key or passkey could not be verified. Please try again.' },
+  // W1: the credential is already registered.
+  webauthn_already_registered: { status: 409, title: 'This security key or passkey is already registered.' },
+  // W3: the organization turned passkey sign-in off.
+  passkey_sign_in_disabled: { status: 403, title: 'Your organization does not allow signing in with a passkey alone. Sign in with your password.' },
+  // W5: the method is not allowed by the organization.
+  method_not_allowed: { status: 403, title: 'Your organization does not allow this method.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

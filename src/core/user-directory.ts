@@ -12,6 +12,8 @@ export interface DirectoryFilters {
   /** The effective requirement: the organization's or the member's own. */
   required?: boolean;
   role?: Role;
+  /** W6: members who have this second factor. */
+  method?: 'totp' | 'sms' | 'webauthn';
   /** Part of a name or e-mail address, any letter case. */
   search?: string;
 }

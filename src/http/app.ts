@@ -26,6 +26,7 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
 import { registerSingleSignOnRoutes } from './routes/single-sign-on.js';
+import { registerWebAuthnRoutes } from './routes/webauthn.js';
 import { registerWebUi } from './web.js';
 
 export interface AppOptions {
@@ -131,6 +132,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerOidcRoutes(app, context, oidcProvider);
   registerApplicationRoutes(app, context);
   registerSingleSignOnRoutes(app, context);
+  registerWebAuthnRoutes(app, context);
   await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
   return app;
 }

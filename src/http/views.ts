@@ -1,5 +1,6 @@
 // What the API shows of stored rows, with the matching response schemas. Secrets (password
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
+import { decodeAllowedAuthenticators, decodeAllowedMethods, factorMethods } from '../core/webauthn.js';
 import { decodeCountryList } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
 import { smsCodeLengthOf } from '../core/text-messages.js';
@@ -38,11 +39,15 @@ export const organizationSchema = {
         smsCodeLength: { type: 'integer', enum: [6, 7], description: 'S2: digits in a texted code.' },
         smsAllowedCountries: { type: ['array', 'null'], items: { type: 'string' }, description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country.' },
         rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step; 0 = off.' },
+        allowedMethods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W5: the second factors that count.' },
+        requirePhishingResistant: { type: 'boolean', description: 'W5: only security keys and passkeys satisfy the requirement.' },
+        allowedAuthenticators: { type: ['array', 'null'], items: { type: 'string' }, description: 'W5: allowed authenticator models (AAGUIDs); null: any.' },
       },
-      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries', 'rememberBrowserDays'],
+      required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries', 'rememberBrowserDays', 'allowedMethods', 'requirePhishingResistant', 'allowedAuthenticators'],
     },
+    passkeySignIn: { type: 'boolean', description: 'W3: members may sign in with a passkey alone.' },
   },
-  required: ['id', 'name', 'brandName', 'twoFactor'],
+  required: ['id', 'name', 'brandName', 'twoFactor', 'passkeySignIn'],
 } as const;
 
 export function organizationView(organization: Organization) {
@@ -58,7 +63,11 @@ export function organizationView(organization: Organization) {
       smsCodeLength: smsCodeLengthOf(organization.smsCodeLength),
       smsAllowedCountries: decodeCountryList(organization.smsAllowedCountries),
       rememberBrowserDays: organization.rememberBrowserDays,
+      allowedMethods: decodeAllowedMethods(organization.allowedMethods) ?? [...factorMethods],
+      requirePhishingResistant: organization.requirePhishingResistant === 1,
+      allowedAuthenticators: decodeAllowedAuthenticators(organization.allowedAuthenticators),
     },
+    passkeySignIn: organization.passkeySignIn === 1,
   };
 }
 
@@ -116,12 +125,21 @@ export const memberRowSchema = {
     role: roleField,
     twoFactor: {
       type: 'object',
-      properties: { status: { type: 'string', enum: ['on', 'off'] }, required: { type: 'boolean' }, requiredBy: { type: ['string', 'null'], enum: ['organization', 'member', null] } },
+      properties: {
+        status: { type: 'string', enum: ['on', 'off'] },
+        required: { type: 'boolean' },
+        requiredBy: { type: ['string', 'null'], enum: ['organization', 'member', null] },
+        methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W6: the member’s second factors.' },
+      },
       required: ['status', 'required', 'requiredBy'],
     },
     lastLogin: {
       type: ['object', 'null'],
-      properties: { at: timeField, withTwoFactor: { type: 'boolean' } },
+      properties: {
+        at: timeField,
+        withTwoFactor: { type: 'boolean' },
+        method: { type: ['string', 'null'], description: 'L4: how the second step was done (totp, sms, recovery_code, webauthn, passkey; password: none).' },
+      },
       required: ['at', 'withTwoFactor'],
     },
   },
@@ -135,8 +153,11 @@ export function memberRowView(user: UserWithFactors, organization: Organization)
     email: user.email,
     name: user.name,
     role: user.role,
-    twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy },
-    lastLogin: user.lastLoginAt === null ? null : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' && user.lastLoginMethod !== 'sso' },
+    twoFactor: { status: user.hasTwoFactor ? ('on' as const) : ('off' as const), required: requiredBy !== null, requiredBy, ...(user.methods && { methods: user.methods }) },
+    lastLogin:
+      user.lastLoginAt === null
+        ? null
+        : { at: iso(user.lastLoginAt), withTwoFactor: user.lastLoginMethod !== null && user.lastLoginMethod !== 'password' && user.lastLoginMethod !== 'sso', method: user.lastLoginMethod },
   };
 }
 

@@ -63,6 +63,7 @@ describe('mail templates', () => {
       unknownClientsLockedMessage: templates.unknownClientsLockedMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox on Linux' }),
       newBrowserSignInMessage: templates.newBrowserSignInMessage('a@example.com', { at: deadline, ip: '192.0.2.1', browser: 'Firefox', os: 'Linux' }, link),
       singleSignOnDisabledMessage: templates.singleSignOnDisabledMessage('a@example.com', hostile, link),
+      webAuthnChangedMessage: templates.webAuthnChangedMessage('a@example.com', { action: 'removed', name: hostile, twoFactorOff: true }),
     };
     const builders = Object.entries(templates).filter(([name, value]) => typeof value === 'function' && name.endsWith('Message')).map(([name]) => name);
     expect(Object.keys(built).sort()).toEqual(builders.sort());

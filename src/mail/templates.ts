@@ -102,10 +102,10 @@ export function passwordChangedMessage(to: string): MailMessage {
 }
 
 /** D2: the first factor a member set up; the message says where their codes will come from. */
-export type FirstFactor = 'totp' | 'sms';
+export type FirstFactor = 'totp' | 'sms' | 'webauthn';
 
 export function twoFactorEnabledMessage(to: string, method: FirstFactor): MailMessage {
-  const codeSource = method === 'sms' ? 'a code texted to your phone' : 'a code from your authenticator app';
+  const codeSource = method === 'sms' ? 'a code texted to your phone' : method === 'webauthn' ? 'your security key or passkey' : 'a code from your authenticator app';
   return render(to, 'Two-factor authentication is on', {
     greeting,
     paragraphs: [`Two-factor authentication was turned on for your account. From now on, signing in asks for ${codeSource} or one of your recovery codes.`, 'Keep your recovery codes somewhere safe.'],
@@ -231,4 +231,12 @@ export function singleSignOnDisabledMessage(to: string, organizationName: string
     ],
     action: { label: 'Single sign-on settings', url: settingsLink },
   });
+}
+
+/** W1: a security key or passkey was added, renamed or removed (`name` is the member's own text, quoted). */
+export function webAuthnChangedMessage(to: string, change: { action: 'added' | 'renamed' | 'removed'; name: string; twoFactorOff?: boolean }): MailMessage {
+  const subjects = { added: 'A security key or passkey was added', renamed: 'A security key or passkey was renamed', removed: 'A security key or passkey was removed' } as const;
+  const paragraphs = [`The security key or passkey ${quoted(change.name)} was ${change.action} ${change.action === 'renamed' ? 'on' : change.action === 'added' ? 'to' : 'from'} your account.`];
+  if (change.twoFactorOff) paragraphs.push('It was your last second factor: two-factor authentication is now off, and signing in needs only your password.');
+  return render(to, subjects[change.action], { greeting, paragraphs, footer: 'If this was not you, reset your password and tell your administrator.' });
 }

@@ -66,6 +66,12 @@ export const auditEventTypes = [
   'sso.connection_disabled',
   'sso.sign_in_failed',
   'sso.member_created',
+  // W1–W5: security keys and passkeys.
+  'two_factor.webauthn_added',
+  'two_factor.webauthn_renamed',
+  'two_factor.webauthn_removed',
+  'two_factor.webauthn_clone_suspected',
+  'organization.webauthn_policy_changed',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -15,6 +15,7 @@ import { deleteExpiredSignInChallenges } from '../store/sign-in-challenges.js';
 import { deleteExpiredSmsCodes, deleteExpiredSmsEnrollments } from '../store/text-messages.js';
 import { deleteExpiredThrottles } from '../store/throttles.js';
 import { deleteExpiredTotpEnrollments } from '../store/totp.js';
+import { deleteExpiredWebAuthnChallenges } from '../store/webauthn.js';
 import { nowInMs, type AppContext } from './context.js';
 import { startPeriodicJob, type PeriodicJob, type PeriodicJobLogger } from './periodic-job.js';
 
@@ -36,6 +37,8 @@ export interface PurgeCounts {
   oidcPayloads: number;
   /** O6: grant-to-session records past the grant's lifetime. */
   applicationGrants: number;
+  /** W1–W3: ceremony challenges past their 5 minutes. */
+  webauthnChallenges: number;
 }
 
 /** One pass; safe to call any number of times, from any instance. */
@@ -64,6 +67,7 @@ export async function purgeExpiredRecords(context: AppContext, batchSize = purge
     knownBrowsers: await inBatches(() => deleteExpiredKnownBrowsers(db, cutoffs.expiresAtOrBefore, batchSize)),
     oidcPayloads: await inBatches(() => deleteExpiredOidcPayloads(db, cutoffs.expiresAtOrBefore, batchSize)),
     applicationGrants: await deleteExpiredApplicationGrants(db, cutoffs.expiresAtOrBefore),
+    webauthnChallenges: await inBatches(() => deleteExpiredWebAuthnChallenges(db, cutoffs.expiresAtOrBefore, batchSize)),
   };
 }
 

@@ -13,6 +13,9 @@ import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenera
 import type { AuditEvent, Organization } from '../store/schema.js';
 import { deleteSmsFactor, findSmsNumber } from '../store/text-messages.js';
 import { deleteTotpFactors, findTotpConfirmedAt } from '../store/totp.js';
+import { deleteWebAuthnCredentials, listWebAuthnCredentials } from '../store/webauthn.js';
+import { countMembersByMethod } from '../store/user-directory.js';
+import type { FactorMethod } from '../core/webauthn.js';
 import type { UserWithFactors } from '../store/user-directory.js';
 import { isApiKeyActive } from '../store/api-keys.js';
 import { refuseWithoutGrant, revokeApiKeysOfCreator } from './api-keys.js';
@@ -35,8 +38,11 @@ export function administratorScope(admin: Authenticated, origin: RequestOrigin |
 const recentEventCount = 20;
 
 export interface MemberMethod {
-  type: 'totp' | 'sms';
+  type: 'totp' | 'sms' | 'webauthn';
   createdAt: number;
+  /** W6: a security key's or passkey's name and kind. */
+  name?: string;
+  kind?: 'passkey' | 'security_key';
 }
 
 export interface MemberDetail {
@@ -50,15 +56,19 @@ export interface MemberDetail {
 export async function readMemberDetail(context: AppContext, admin: Authenticated, memberId: string): Promise<Outcome<{ detail: MemberDetail }>> {
   const member = await findMemberInOrganization(context.db, admin.organization.id, memberId);
   if (!member) return fail('not_found');
-  const [confirmedAt, smsNumber, recoveryCodes, events] = await Promise.all([
+  const [confirmedAt, smsNumber, recoveryCodes, events, credentials] = await Promise.all([
     findTotpConfirmedAt(context.db, member.id),
     findSmsNumber(context.db, member.id),
     countUnusedRecoveryCodes(context.db, member.id),
     listAuditEvents(context.db, { organizationId: admin.organization.id, targetUserId: member.id, limit: recentEventCount }),
+    listWebAuthnCredentials(context.db, member.id),
   ]);
   const methods: MemberMethod[] = confirmedAt === undefined ? [] : [{ type: 'totp', createdAt: confirmedAt }];
   if (smsNumber) methods.push({ type: 'sms', createdAt: Number(smsNumber.confirmedAt) });
-  return { ok: true, detail: { member, methods, recoveryCodes, events } };
+  for (const credential of credentials) methods.push({ type: 'webauthn', createdAt: credential.createdAt, name: credential.name, kind: credential.kind });
+  // W6: the page's row shows the methods as the grid's does.
+  const methodTypes = [...new Set(methods.map((method) => method.type))];
+  return { ok: true, detail: { member: { ...member, methods: methodTypes }, methods, recoveryCodes, events } };
 }
 
 /**
@@ -84,11 +94,12 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
     if (!member) return undefined;
     const factors = await deleteTotpFactors(trx, member.id);
     const texts = await deleteSmsFactor(trx, member.id);
+    const securityKeys = await deleteWebAuthnCredentials(trx, member.id);
     const recoveryCodesRemoved = await deleteRecoveryCodes(trx, member.id);
     const hadRegenerationFlag = member.recoveryCodesRegenerationRequired === 1;
     if (hadRegenerationFlag) await setRecoveryCodesRegenerationRequired(trx, member.id, false);
-    const changed = factors.credentials + factors.pendingEnrollments + texts.numbers + texts.pendingEnrollments + recoveryCodesRemoved > 0 || hadRegenerationFlag;
-    const methods = [...(factors.credentials > 0 ? ['totp'] : []), ...(texts.numbers > 0 ? ['sms'] : [])];
+    const changed = factors.credentials + factors.pendingEnrollments + texts.numbers + texts.pendingEnrollments + securityKeys + recoveryCodesRemoved > 0 || hadRegenerationFlag;
+    const methods = [...(factors.credentials > 0 ? ['totp'] : []), ...(texts.numbers > 0 ? ['sms'] : []), ...(securityKeys > 0 ? ['webauthn'] : [])];
     if (changed) {
       await recordAudit(trx, context, {
         organizationId: scope.organizationId,
@@ -185,16 +196,19 @@ export interface Adoption {
   enabled: number;
   requiredNotSetUp: number;
   weekly: WeeklyAdoption[];
+  /** W6: members per kind of second factor. */
+  methods: Record<FactorMethod, number>;
 }
 
 /** M4: how many members use two-factor authentication, who must but has not, and the last 12 weeks. */
 export async function readAdoption(context: AppContext, admin: Authenticated): Promise<Adoption> {
   const weeks = adoptionWeeks(nowInMs(context));
-  const totals = await countAdoption(context.db, admin.organization.id, weeks.map((week) => week.endsAt));
+  const [totals, methods] = await Promise.all([countAdoption(context.db, admin.organization.id, weeks.map((week) => week.endsAt)), countMembersByMethod(context.db, admin.organization.id)]);
   return {
     members: totals.members,
     enabled: totals.enabled,
     requiredNotSetUp: requiredNotSetUp(totals, admin.organization.twoFactorRequirement),
     weekly: weeklyAdoption(weeks, totals.membersBefore, totals.enabledBefore),
+    methods,
   };
 }

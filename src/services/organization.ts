@@ -11,7 +11,7 @@ import { countUsersWithoutTwoFactor, listUsersWithoutTwoFactor, type MemberConta
 import { listAuditEvents } from '../store/audit-events.js';
 import type { AuditEvent, Organization, RecoveryCodePolicy, TwoFactorRequirement } from '../store/schema.js';
 import { encodeDirectoryCursor, type DirectoryQuery } from '../core/user-directory.js';
-import { listDirectory, sortValueOf, type UserWithFactors } from '../store/user-directory.js';
+import { listDirectory, sortValueOf, type UserWithFactors, listFactorMethods } from '../store/user-directory.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
@@ -28,6 +28,14 @@ export interface OrganizationChanges {
   smsAllowedCountries?: string | null;
   /** B2: 0 (off) to 30 days. */
   rememberBrowserDays?: number;
+  /** W3: 1 while members may sign in with a passkey alone. */
+  passkeySignIn?: number;
+  /** W5: JSON array of the methods that count; null = all. */
+  allowedMethods?: string | null;
+  /** W5: 1 when only security keys and passkeys satisfy the requirement. */
+  requirePhishingResistant?: number;
+  /** W5: JSON array of allowed AAGUIDs; null = any model. */
+  allowedAuthenticators?: string | null;
 }
 
 /** P1 P6: the requirement and its grace-period deadline (ms; null = at once), as asked for. */
@@ -78,6 +86,11 @@ export async function updateOrganizationSettings(
     if (previousRememberDays !== undefined && changes.rememberBrowserDays !== undefined && forgetsRememberedBrowsers(previousRememberDays, changes.rememberBrowserDays)) {
       const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
       if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'organization_policy', count } });
+    }
+    // B2 W5: requiring phishing-resistant sign-in forgets every remembered browser.
+    if (changes.requirePhishingResistant === 1 && admin.organization.requirePhishingResistant !== 1) {
+      const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
+      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'phishing_resistant_required', count } });
     }
     if (Object.keys(changes).length > 0) {
       await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
@@ -155,9 +168,12 @@ export interface Page<T> {
 export async function listMembers(context: AppContext, admin: Authenticated, query: DirectoryQuery): Promise<Page<UserWithFactors>> {
   const organization = { id: admin.organization.id, requiresTwoFactor: admin.organization.twoFactorRequirement === 'required' };
   const rows = await listDirectory(context.db, organization, { ...query, limit: query.limit + 1 });
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
   const nextCursor = rows.length > query.limit && last ? encodeDirectoryCursor({ value: sortValueOf(last, query.sort), id: last.id }) : null;
+  // W6: the methods of the members on this page only.
+  const methods = await listFactorMethods(context.db, page.map((user) => user.id));
+  const items = page.map((user) => ({ ...user, methods: methods.get(user.id) ?? [] }));
   return { items, nextCursor };
 }
 

@@ -7,7 +7,7 @@ import { recoveryCodeUsedMessage } from '../mail/templates.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { findOrganizationById } from '../store/organizations.js';
 import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
-import type { Database, User } from '../store/schema.js';
+import type { Database, SignInMethod, User } from '../store/schema.js';
 import { deleteSession } from '../store/sessions.js';
 import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
 import { recordLogin } from '../store/users.js';
@@ -16,6 +16,7 @@ import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from
 import { addReplacementRecoveryCode } from './recovery-codes.js';
 import { attemptSecondFactorCode } from './second-factor-codes.js';
 import { startSession, type StartedSession } from './sessions.js';
+import { mustSetUpAfterSecondStep } from './webauthn-policy.js';
 
 export interface IssuedChallenge {
   token: string;
@@ -39,7 +40,27 @@ export async function abandonSignInChallenge(context: AppContext, challengeToken
 }
 
 /** Thrown inside the transaction to undo a claimed code when the challenge was already used. */
-class ChallengeAlreadyCompleted extends Error {}
+export class ChallengeAlreadyCompleted extends Error {}
+
+/**
+ * L1 L4: a right second factor completes the challenge once (throws ChallengeAlreadyCompleted
+ * otherwise, undoing the transaction) and opens the session, with the login and its audit event.
+ */
+export async function completeSignInChallenge(
+  trx: Kysely<Database>,
+  context: AppContext,
+  input: { challengeId: string; user: User; method: SignInMethod; origin: RequestOrigin; previousSessionId?: string; details?: Record<string, unknown> },
+): Promise<StartedSession> {
+  const { user, method, origin } = input;
+  if (!(await takeSignInChallenge(trx, input.challengeId))) throw new ChallengeAlreadyCompleted();
+  if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
+  // W5 P5: a factor the organization does not count leads into the setup of one it does.
+  const setupOnly = await mustSetUpAfterSecondStep(trx, user, nowInMs(context));
+  const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method, setupOnly });
+  await recordLogin(trx, user.id, nowInMs(context), method);
+  await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method, ...input.details } });
+  return session;
+}
 
 export async function completeSecondStep(context: AppContext, challengeToken: string | undefined, code: string, origin: RequestOrigin, previousSessionId?: string): Promise<SecondStepResult> {
   const now = nowInMs(context);
@@ -58,11 +79,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
       origin,
       { type: 'anonymous', userId: null },
       async (trx, method) => {
-        if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
-        if (previousSessionId) await deleteSession(trx, previousSessionId);
-        const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method });
-        await recordLogin(trx, user.id, now, method);
-        await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: challenge.firstFactor, secondFactor: method } });
+        const session = await completeSignInChallenge(trx, context, { challengeId: challenge.id, user, method, origin, previousSessionId, details: { method: challenge.firstFactor } });
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;

@@ -5,6 +5,7 @@ import { newId } from '../core/ids.js';
 import { twoFactorSetupRequirement } from '../core/policy.js';
 import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
+import { decodeAllowedMethods, hasCountedFactor } from '../core/webauthn.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { deleteSession, deleteSessionOfUser, deleteSetupOnlySessionsOfUser, insertSession, touchSession } from '../store/sessions.js';
 import type { Database, Organization, SignInMethod, User } from '../store/schema.js';
@@ -97,9 +98,10 @@ export function requiredActionsOf(auth: Authenticated, nowInMs: number): Require
   return computeRequiredActions({
     mustRegenerateRecoveryCodes: auth.user.recoveryCodesRegenerationRequired === 1,
     setupRequirement: setupRequirementOf(auth.user, auth.organization),
-    // E4: a sign-in completed by the organization's provider with its multi-factor sign-in accepted
+    // W5: under a narrowed policy only the methods that count set the member up. E4: otherwise a
+    // sign-in completed by the organization's provider with its multi-factor sign-in accepted
     // satisfies the requirement for this session.
-    hasTwoFactor: auth.hasTwoFactor || auth.session.secondFactor === 'sso_mfa',
+    hasTwoFactor: auth.factorMethods === undefined ? auth.hasTwoFactor || auth.session.secondFactor === 'sso_mfa' : hasCountedFactor(auth.factorMethods, factorPolicyOf(auth.organization)),
     isSetupOnlySession: auth.session.setupOnly === 1,
     nowInMs,
   });
@@ -112,4 +114,9 @@ export function setupRequirementOf(user: Pick<User, 'twoFactorRequired'>, organi
     organizationRequiredFromInMs: organization.twoFactorRequiredFrom,
     memberRequired: user.twoFactorRequired === 1,
   });
+}
+
+/** W5: the organization's policy of methods as the core reads it. */
+export function factorPolicyOf(organization: Pick<Organization, 'allowedMethods' | 'requirePhishingResistant'>) {
+  return { allowedMethods: decodeAllowedMethods(organization.allowedMethods), requirePhishingResistant: organization.requirePhishingResistant === 1 };
 }

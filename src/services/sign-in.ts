@@ -8,6 +8,7 @@ import { findUserByEmail, recordLogin } from '../store/users.js';
 import { deleteSession } from '../store/sessions.js';
 import { hasSmsNumber } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
+import { hasWebAuthnCredential } from '../store/webauthn.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { identifyKnownBrowser, isRememberedForSecondStep, recognizeBrowser, type IssuedBrowserCookie } from './known-browsers.js';
@@ -16,7 +17,8 @@ import { issueSignInChallenge, type IssuedChallenge } from './second-step.js';
 import { setupRequirementOf, startSession, type StartedSession } from './sessions.js';
 import { isPasswordAllowed } from './single-sign-on.js';
 
-export type SecondStepMethod = 'totp' | 'sms' | 'recovery_code';
+/** W2: 'webauthn' is listed first: the challenge page offers it before the codes. */
+export type SecondStepMethod = 'webauthn' | 'totp' | 'sms' | 'recovery_code';
 
 export interface SignInInput {
   email: string;
@@ -50,13 +52,15 @@ export async function signIn(context: AppContext, input: SignInInput, origin: Re
   }
   const now = nowInMs(context);
   const organization = await findOrganizationById(context.db, member.organizationId);
-  const [hasTotp, hasSms] = await Promise.all([hasTotpCredential(context.db, member.id), hasSmsNumber(context.db, member.id)]);
+  const [hasTotp, hasSms, hasWebAuthn] = await Promise.all([hasTotpCredential(context.db, member.id), hasSmsNumber(context.db, member.id), hasWebAuthnCredential(context.db, member.id)]);
+  const hasFactor = hasTotp || hasSms || hasWebAuthn;
   // B2: a browser remembered for this member skips the second step (never the password).
-  const skipsSecondStep = (hasTotp || hasSms) && (await isRememberedForSecondStep(context, knownBrowser, member));
-  if ((hasTotp || hasSms) && !skipsSecondStep) {
+  const skipsSecondStep = hasFactor && (await isRememberedForSecondStep(context, knownBrowser, member));
+  if (hasFactor && !skipsSecondStep) {
     const challenge = await issueSignInChallenge(context.db, context, member.id, origin);
     // S4: a number is offered only while the organization allows text messages.
     const methods: SecondStepMethod[] = [];
+    if (hasWebAuthn) methods.push('webauthn');
     if (hasTotp) methods.push('totp');
     if (hasSms && organization?.smsAllowed === 1) methods.push('sms');
     methods.push('recovery_code');

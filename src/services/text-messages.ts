@@ -27,6 +27,7 @@ import {
   takePendingSmsEnrollment,
 } from '../store/text-messages.js';
 import { hasTotpCredential } from '../store/totp.js';
+import { hasWebAuthnCredential } from '../store/webauthn.js';
 import { hashToken } from '../security/tokens.js';
 import { memberActor, recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
@@ -224,7 +225,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
     if (!(await consumeSmsCode(trx, userId, 'enrol', smsCodeHashes(context, userId, 'enrol', compact), now, enrolmentCodeAttemptLimit))) return undefined;
     if (!(await takePendingSmsEnrollment(trx, userId, pending.phoneSealed))) return undefined;
     const hadNumber = (await findSmsNumber(trx, userId)) !== undefined;
-    const isFirstFactor = !hadNumber && !(await hasTotpCredential(trx, userId));
+    const isFirstFactor = !hadNumber && !(await hasTotpCredential(trx, userId)) && !(await hasWebAuthnCredential(trx, userId));
     await saveSmsNumber(trx, userId, { phoneSealed: pending.phoneSealed, phoneHash: pending.phoneHash }, now);
     let recoveryCodes: string[] | undefined;
     let session: StartedSession | undefined;
@@ -258,7 +259,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
 export async function removeSmsNumber(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome> {
   const userId = auth.user.id;
   if (!(await findSmsNumber(context.db, userId))) return fail('not_found', { detail: 'There is no phone number to remove.' });
-  const isOnlyFactor = !(await hasTotpCredential(context.db, userId));
+  const isOnlyFactor = !(await hasTotpCredential(context.db, userId)) && !(await hasWebAuthnCredential(context.db, userId));
   if (isOnlyFactor && twoFactorRequiredBy({ organizationRequirement: auth.organization.twoFactorRequirement, memberRequired: auth.user.twoFactorRequired === 1 }) !== null) {
     return fail('two_factor_required_by_policy', { detail: 'Your organization requires two-factor authentication: add another method before removing this one.' });
   }

@@ -11,6 +11,7 @@ import { countUnusedRecoveryCodes, deleteRecoveryCodes, setRecoveryCodesRegenera
 import { setSecondFactorVerifiedAt } from '../store/sessions.js';
 import { claimTotpStep, deleteTotpFactors, findPendingEnrollment, hasTotpCredential, saveTotpCredential, savePendingEnrollment, takePendingEnrollment } from '../store/totp.js';
 import { deleteSmsFactor } from '../store/text-messages.js';
+import { deleteWebAuthnCredentials, hasWebAuthnCredential } from '../store/webauthn.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { forgetRememberedBrowsers } from './known-browsers.js';
@@ -24,17 +25,23 @@ const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
 export interface TwoFactorStatus {
   enabled: boolean;
   required: boolean;
-  methods: Array<'totp' | 'sms'>;
+  methods: Array<'totp' | 'sms' | 'webauthn'>;
   recoveryCodes: { remaining: number; total: number };
   sms: SmsStatus;
 }
 
 export async function readTwoFactorStatus(context: AppContext, auth: Authenticated): Promise<TwoFactorStatus> {
-  const [hasTotp, text, recoveryCodes] = await Promise.all([hasTotpCredential(context.db, auth.user.id), readSmsStatus(context, auth), countUnusedRecoveryCodes(context.db, auth.user.id)]);
+  const [hasTotp, text, recoveryCodes, hasWebAuthn] = await Promise.all([
+    hasTotpCredential(context.db, auth.user.id),
+    readSmsStatus(context, auth),
+    countUnusedRecoveryCodes(context.db, auth.user.id),
+    hasWebAuthnCredential(context.db, auth.user.id),
+  ]);
   const required = twoFactorRequiredBy({ organizationRequirement: auth.organization.twoFactorRequirement, memberRequired: auth.user.twoFactorRequired === 1 }) !== null;
   const methods: TwoFactorStatus['methods'] = [];
   if (hasTotp) methods.push('totp');
   if (text.active) methods.push('sms');
+  if (hasWebAuthn) methods.push('webauthn');
   return { enabled: methods.length > 0, required, methods, recoveryCodes, sms: text.sms };
 }
 
@@ -112,6 +119,7 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
   const done = await attemptSecondFactorCode(context, auth.user, code, origin, memberActor(auth.user.id), async (trx, method) => {
     await deleteTotpFactors(trx, auth.user.id);
     await deleteSmsFactor(trx, auth.user.id);
+    await deleteWebAuthnCredentials(trx, auth.user.id);
     await deleteRecoveryCodes(trx, auth.user.id);
     await setRecoveryCodesRegenerationRequired(trx, auth.user.id, false);
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.disabled', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin, details: { confirmedWith: method } });

@@ -12,6 +12,7 @@ import * as secondFactorVerifiedAt from './migrations/2026_11_29_0010_second_fac
 import * as smsAllowedCountries from './migrations/2026_11_29_0011_sms_allowed_countries.js';
 import * as knownBrowsers from './migrations/2026_11_29_0012_known_browsers.js';
 import * as oidcProvider from './migrations/2026_11_29_0014_oidc_provider.js';
+import * as webauthn from './migrations/2026_11_29_0015_webauthn.js';
 import * as singleSignOn from './migrations/2026_11_29_0016_single_sign_on.js';
 import type { Database } from './schema.js';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_29_0011_sms_allowed_countries': smsAllowedCountries,
   '2026_11_29_0012_known_browsers': knownBrowsers,
   '2026_11_29_0014_oidc_provider': oidcProvider,
+  '2026_11_29_0015_webauthn': webauthn,
   '2026_11_29_0016_single_sign_on': singleSignOn,
 };
 

@@ -12,7 +12,7 @@ export async function findOrganizationById(db: Kysely<Database>, id: string): Pr
 export async function updateOrganization(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<Pick<Organization, 'name' | 'brandName' | 'recoveryCodePolicy' | 'smsAllowed' | 'smsCodeLength' | 'smsAllowedCountries' | 'rememberBrowserDays'>>,
+  changes: Partial<Pick<Organization, 'name' | 'brandName' | 'recoveryCodePolicy' | 'smsAllowed' | 'smsCodeLength' | 'smsAllowedCountries' | 'rememberBrowserDays' | 'passkeySignIn' | 'allowedMethods' | 'requirePhishingResistant' | 'allowedAuthenticators'>>,
 ): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await db.updateTable('organizations').set(changes).where('id', '=', id).execute();

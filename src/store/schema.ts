@@ -9,8 +9,9 @@ export type RecoveryCodePolicy = 'deplete' | 'replace';
 export type EmailTokenPurpose = 'verify_email' | 'password_reset';
 /** 'api_key': a request made with an API key (K1); `actorUserId` is the key's creator. */
 export type ActorType = 'member' | 'operator' | 'system' | 'anonymous' | 'api_key';
-/** 'sso': the organization's identity provider alone (E2); 'sso_mfa': its multi-factor sign-in, accepted (E4). */
-export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms' | 'sso' | 'sso_mfa';
+/** 'sso': the organization's identity provider alone (E2); 'sso_mfa': its multi-factor sign-in, accepted (E4).
+ * 'webauthn': a security key or passkey as the second step (W2); 'passkey': a passkey sign-in without a password (W3). */
+export type SignInMethod = 'password' | 'totp' | 'recovery_code' | 'sms' | 'sso' | 'sso_mfa' | 'webauthn' | 'passkey';
 
 export interface OrganizationTable {
   id: string;
@@ -28,6 +29,14 @@ export interface OrganizationTable {
   smsAllowedCountries: Generated<string | null>;
   /** B2: days a browser may skip the second step once remembered; 0 = off (at most 30). */
   rememberBrowserDays: Generated<number>;
+  /** W3: 1 while members may sign in with a passkey alone. */
+  passkeySignIn: Generated<number>;
+  /** W5: JSON array of the second factors that count ("totp", "sms", "webauthn"); null = all. */
+  allowedMethods: Generated<string | null>;
+  /** W5: 1 when only security keys and passkeys satisfy the requirement. */
+  requirePhishingResistant: Generated<number>;
+  /** W5: JSON array of allowed authenticator models (AAGUIDs); null = any. */
+  allowedAuthenticators: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -230,6 +239,8 @@ export interface Database {
   applicationGrants: ApplicationGrantTable;
   ssoConnections: SsoConnectionTable;
   ssoDomains: SsoDomainTable;
+  webauthnCredentials: WebAuthnCredentialTable;
+  webauthnChallenges: WebAuthnChallengeTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -337,3 +348,40 @@ export interface SsoDomainTable {
 }
 
 export type SsoConnection = Selectable<SsoConnectionTable>;
+
+export type WebAuthnKind = 'passkey' | 'security_key';
+export type WebAuthnChallengePurpose = 'register_passkey' | 'register_security_key' | 'second_step' | 'passkey_sign_in' | 'confirm';
+
+/** W1: a member's security key or passkey. The public key (COSE, base64url) is not a secret. */
+export interface WebAuthnCredentialTable {
+  id: string;
+  userId: string;
+  /** base64url, as the browser reports it. */
+  credentialId: string;
+  publicKey: string;
+  counter: Generated<number>;
+  /** JSON array of transports ("usb", "internal", …). */
+  transports: Generated<string>;
+  aaguid: string;
+  /** W4: the ceremony it was registered with. */
+  kind: WebAuthnKind;
+  backupEligible: number;
+  backedUp: number;
+  /** Whether user verification was done at registration. */
+  userVerified: number;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A ceremony's challenge, taken once (DELETE … RETURNING) within 5 minutes. */
+export interface WebAuthnChallengeTable {
+  id: string;
+  challenge: string;
+  purpose: WebAuthnChallengePurpose;
+  userId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type WebAuthnCredential = Selectable<WebAuthnCredentialTable>;

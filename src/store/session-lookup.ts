@@ -4,6 +4,7 @@
 // which is what keeps GET /api/v1/session close to a bare route.
 import type SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
+import type { FactorMethod } from '../core/webauthn.js';
 import type { Organization, Session, User } from './schema.js';
 
 export interface SessionRecord {
@@ -12,6 +13,11 @@ export interface SessionRecord {
   organization: Organization;
   /** Whether the member has an active second factor (T4). */
   hasTwoFactor: boolean;
+  /**
+   * W5: the member's kinds of second factor, read only while the organization narrows which count
+   * (allowed methods, phishing-resistant sign-in); undefined under the default policy.
+   */
+  factorMethods?: FactorMethod[];
 }
 
 export interface SessionLookup {
@@ -30,13 +36,26 @@ select s.id, s.token_hash, s.created_at, s.last_seen_at, s.reauthenticated_at, s
        u.two_factor_enabled,
        o.id, o.name, o.brand_name, o.two_factor_requirement, o.two_factor_required_from,
        o.recovery_code_policy, o.created_at, o.sms_allowed, o.sms_code_length,
-       o.sms_allowed_countries, o.remember_browser_days
+       o.sms_allowed_countries, o.remember_browser_days,
+       o.passkey_sign_in, o.allowed_methods, o.require_phishing_resistant, o.allowed_authenticators,
+       case when o.allowed_methods is null and o.require_phishing_resistant = 0 then null
+            else (case when exists (select 1 from totp_credentials f where f.user_id = u.id) then 1 else 0 end)
+               + (case when exists (select 1 from sms_numbers f where f.user_id = u.id) then 2 else 0 end)
+               + (case when exists (select 1 from webauthn_credentials f where f.user_id = u.id) then 4 else 0 end) end
 from sessions s
 join users u on u.id = s.user_id
 join organizations o on o.id = u.organization_id
 where s.token_hash = ${placeholder}`;
 
 type SessionRow = unknown[];
+
+function factorMethodsOf(bits: number): FactorMethod[] {
+  const methods: FactorMethod[] = [];
+  if (bits & 1) methods.push('totp');
+  if (bits & 2) methods.push('sms');
+  if (bits & 4) methods.push('webauthn');
+  return methods;
+}
 
 /** Maps the selected columns, in the order above, to the records the rest of the code uses. */
 function toRecord(row: SessionRow): SessionRecord {
@@ -48,7 +67,8 @@ function toRecord(row: SessionRow): SessionRecord {
     twoFactorEnabled,
     organizationId, organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom,
     recoveryCodePolicy, organizationCreatedAt, smsAllowed, smsCodeLength,
-    smsAllowedCountries, rememberBrowserDays] = row as [
+    smsAllowedCountries, rememberBrowserDays,
+    passkeySignIn, allowedMethods, requirePhishingResistant, allowedAuthenticators, factorBits] = row as [
     string, string, number, number, number | null, string | null, string | null, number, number | null, Session['secondFactor'],
     string, string, string, string, User['role'], string, number | null,
     number, number, number | null, User['lastLoginMethod'],
@@ -58,6 +78,7 @@ function toRecord(row: SessionRow): SessionRecord {
     string, string, string | null, Organization['twoFactorRequirement'], number | null,
     Organization['recoveryCodePolicy'], number, number, number,
     string | null, number,
+    number, string | null, number, string | null, number | string | null,
   ];
   return {
     session: { id: sessionId, tokenHash, userId, createdAt: sessionCreatedAt, lastSeenAt, reauthenticatedAt, ip, userAgent, setupOnly, secondFactorVerifiedAt, secondFactor },
@@ -83,7 +104,8 @@ function toRecord(row: SessionRow): SessionRecord {
       twoFactorEnabled,
     },
     hasTwoFactor: twoFactorEnabled === 1,
-    organization: { id: organizationId, name: organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom, recoveryCodePolicy, createdAt: organizationCreatedAt, smsAllowed, smsCodeLength, smsAllowedCountries, rememberBrowserDays },
+    ...(factorBits === null ? {} : { factorMethods: factorMethodsOf(Number(factorBits)) }),
+    organization: { id: organizationId, name: organizationName, brandName, twoFactorRequirement, twoFactorRequiredFrom, recoveryCodePolicy, createdAt: organizationCreatedAt, smsAllowed, smsCodeLength, smsAllowedCountries, rememberBrowserDays, passkeySignIn, allowedMethods, requirePhishingResistant, allowedAuthenticators },
   };
 }
 

@@ -50,6 +50,7 @@ export async function refreshTwoFactorEnabled(db: Kysely<Database>, userId: stri
           eb.or([
             eb.exists(eb.selectFrom('totpCredentials').select('totpCredentials.userId').where('totpCredentials.userId', '=', userId)),
             eb.exists(eb.selectFrom('smsNumbers').select('smsNumbers.userId').where('smsNumbers.userId', '=', userId)),
+            eb.exists(eb.selectFrom('webauthnCredentials').select('webauthnCredentials.userId').where('webauthnCredentials.userId', '=', userId)),
           ]),
         )
         .then(1)

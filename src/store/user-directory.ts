@@ -3,10 +3,51 @@
 // `limit` rows, with the keyset cursor continuing exactly where the previous page ended.
 import { SqliteAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { DirectoryQuery, DirectorySortKey } from '../core/user-directory.js';
+import type { FactorMethod } from '../core/webauthn.js';
 import type { Database, User } from './schema.js';
 import { normalizeForSearch } from './users.js';
 
-export type UserWithFactors = User & { hasTwoFactor: boolean };
+export type UserWithFactors = User & { hasTwoFactor: boolean; methods?: FactorMethod[] };
+
+/** W6: the members who have a second factor of this kind (an indexed look-up per member). */
+function hasMethod(method: FactorMethod): Expression<SqlBool> {
+  switch (method) {
+    case 'totp':
+      return sql<SqlBool>`exists (select 1 from totp_credentials f where f.user_id = users.id)`;
+    case 'sms':
+      return sql<SqlBool>`exists (select 1 from sms_numbers f where f.user_id = users.id)`;
+    case 'webauthn':
+      return sql<SqlBool>`exists (select 1 from webauthn_credentials f where f.user_id = users.id)`;
+  }
+}
+
+/** W6 M4: how many members of the organization have each kind of second factor. */
+export async function countMembersByMethod(db: Kysely<Database>, organizationId: string): Promise<Record<FactorMethod, number>> {
+  const count = async (table: 'totpCredentials' | 'smsNumbers' | 'webauthnCredentials') => {
+    const row = await db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('users.organizationId', '=', organizationId)
+      .where((eb) => eb.exists(eb.selectFrom(table).select(`${table}.userId` as 'userId').whereRef(`${table}.userId` as 'userId', '=', 'users.id')))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  };
+  const [totp, sms, webauthn] = await Promise.all([count('totpCredentials'), count('smsNumbers'), count('webauthnCredentials')]);
+  return { totp, sms, webauthn };
+}
+
+/** W6: each member's second factors, for one page of the grid. */
+export async function listFactorMethods(db: Kysely<Database>, userIds: readonly string[]): Promise<Map<string, FactorMethod[]>> {
+  const methods = new Map<string, FactorMethod[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return methods;
+  const [totp, sms, webauthn] = await Promise.all([
+    db.selectFrom('totpCredentials').select('userId').where('userId', 'in', userIds).execute(),
+    db.selectFrom('smsNumbers').select('userId').where('userId', 'in', userIds).execute(),
+    db.selectFrom('webauthnCredentials').select('userId').distinct().where('userId', 'in', userIds).execute(),
+  ]);
+  for (const [method, rows] of [['totp', totp], ['sms', sms], ['webauthn', webauthn]] as const) for (const row of rows) methods.get(row.userId)?.push(method);
+  return methods;
+}
 
 /** The value each order sorts by; lastLogin puts members who never signed in last (0). */
 function sortExpression(sort: DirectorySortKey): Expression<string | number> | undefined {
@@ -77,6 +118,7 @@ export async function listDirectory(
     else select = select.where('users.twoFactorRequired', '=', query.required ? 1 : 0);
   }
   if (query.role) select = select.where('users.role', '=', query.role);
+  if (query.method) select = select.where(hasMethod(query.method));
   if (query.search) select = select.where(await containsSearch(db, normalizeForSearch(query.search)));
   if (query.after) {
     const { value, id } = query.after;

@@ -125,7 +125,7 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     const response = await ada.browser.patch(detailUrl(mia.userId), { twoFactorRequired: true });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual(await gridRow(ada, 'mia@acme.example'));
-    expect(response.json().twoFactor).toEqual({ status: 'on', required: true, requiredBy: 'member' });
+    expect(response.json().twoFactor).toEqual({ status: 'on', required: true, requiredBy: 'member', methods: ['totp'] });
     expect((await readUser(t, mia.userId)).twoFactorRequired).toBe(1);
     const events = await auditEventsOf(t, mia.userId, 'user.two_factor_requirement_changed');
     expect(events).toHaveLength(1);
@@ -140,10 +140,10 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     expect(await mailTo(t, mia.email, 'Two-factor authentication is now required for you')).toHaveLength(1);
 
     // And back, for a member without a factor: the other message.
-    expect((await ada.browser.patch(detailUrl(max.userId), { twoFactorRequired: true })).json().twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member' });
+    expect((await ada.browser.patch(detailUrl(max.userId), { twoFactorRequired: true })).json().twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member', methods: [] });
     t.clock.advance(second); // events are ordered by time
     const off = await ada.browser.patch(detailUrl(max.userId), { twoFactorRequired: false });
-    expect(off.json().twoFactor).toEqual({ status: 'off', required: false, requiredBy: null });
+    expect(off.json().twoFactor).toEqual({ status: 'off', required: false, requiredBy: null, methods: [] });
     expect((await auditEventsOf(t, max.userId, 'user.two_factor_requirement_changed')).map((e) => e.details)).toEqual([{ from: false, to: true }, { from: true, to: false }]);
     expect(await mailTo(t, max.email, 'Two-factor authentication is no longer required for you')).toHaveLength(1);
   });
@@ -234,7 +234,7 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     expect(user.totpLastAcceptedStep).toBe(stepBefore); // T5 replay protection kept
 
     // Status Off in the grid and on the member's page, still required.
-    expect((await gridRow(ada, mia.email)).twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member' });
+    expect((await gridRow(ada, mia.email)).twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member', methods: [] });
     const detail = (await ada.browser.get(detailUrl(mia.userId))).json();
     expect(detail.methods).toEqual([]);
     expect(detail.recoveryCodes).toEqual({ remaining: 0, total: 0 });
@@ -291,7 +291,7 @@ describe(`administration (M2–M6, P4) on ${testDatabaseKind}`, () => {
     const response = await cora.browser.get('/api/v1/organization/two-factor/adoption');
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json();
-    expect(Object.keys(body).sort()).toEqual(['enabled', 'members', 'requiredNotSetUp', 'weekly']);
+    expect(Object.keys(body).sort()).toEqual(['enabled', 'members', 'methods', 'requiredNotSetUp', 'weekly']);
     expect(body).toMatchObject({ members: 5, enabled: 2, requiredNotSetUp: 1 });
     expect(body.weekly).toHaveLength(12);
     expect(body.weekly.map((w: { weekStart: string }) => w.weekStart)).toEqual(weeks.map((w) => w.weekStart));

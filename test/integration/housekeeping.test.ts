@@ -18,7 +18,7 @@ const hour = 60 * minute;
 const day = 24 * hour;
 /** Shorter than the defaults, so the test also shows that the configured lifetime is the one used. */
 const sessionLifetime = { idleTimeoutInMs: 12 * hour, absoluteTimeoutInMs: day };
-const nothing: PurgeCounts = { signInChallenges: 0, totpEnrollments: 0, smsEnrollments: 0, smsCodes: 0, emailTokens: 0, sessions: 0, throttles: 0, knownBrowsers: 0, oidcPayloads: 0, applicationGrants: 0 };
+const nothing: PurgeCounts = { signInChallenges: 0, totpEnrollments: 0, smsEnrollments: 0, smsCodes: 0, emailTokens: 0, sessions: 0, throttles: 0, knownBrowsers: 0, oidcPayloads: 0, applicationGrants: 0, webauthnChallenges: 0 };
 
 describe(`housekeeping (purge of expired rows) on ${testDatabaseKind}`, () => {
   let t: TestApp;

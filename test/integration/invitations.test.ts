@@ -83,7 +83,7 @@ describe(`invitations (A6) on ${testDatabaseKind}`, () => {
 
     // The per-member requirement chosen at invitation time carries over (P4).
     const row = (await admin.get('/api/v1/organization/users?q=bob')).json().users[0];
-    expect(row.twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member' });
+    expect(row.twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'member', methods: [] });
 
     // Single use: the link neither previews nor accepts again, and the invitation is no longer open.
     const again = await new Agent(t.app).post('/api/v1/invitations/accept', { token, name: 'Mallory', password: 'mallorys passphrase' });

@@ -103,7 +103,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     const turnedOn = await requireTwoFactor(admin);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
     expect(turnedOn.json()).toMatchObject({ id: admin.organizationId, twoFactor: { requirement: 'required', requiredFrom: null } });
-    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0 });
+    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
 
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_required');
     expect(events).toHaveLength(1);
@@ -124,7 +124,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     expect(await mailTo(t, 'bob@p1.example', subject)).toHaveLength(1);
     // The members' grid shows the organization's requirement.
     const rows = (await admin.browser.get('/api/v1/organization/users')).json().users as Array<{ id: string; twoFactor: unknown }>;
-    expect(rows.find((r) => r.id === member.userId)!.twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'organization' });
+    expect(rows.find((r) => r.id === member.userId)!.twoFactor).toEqual({ status: 'off', required: true, requiredBy: 'organization', methods: [] });
   });
 
   it('P1 P3 turning the requirement off is audited and changes nobody’s own settings', async () => {
@@ -147,7 +147,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOff = await admin.browser.patch('/api/v1/organization', { twoFactor: { requirement: 'optional' } });
     expect(turnedOff.statusCode, turnedOff.body).toBe(200);
-    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0 });
+    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_optional');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'member', actorUserId: admin.userId });
@@ -262,7 +262,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOn = await requireTwoFactor(admin, deadline);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
-    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0 });
+    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
     expect((await organizationEvents(admin.organizationId, 'organization.two_factor_required'))[0]!.details).toEqual({ requiredFrom: deadline });
     const [mail] = await mailTo(t, member.email, 'Your organization now requires two-factor authentication');
     expect(mail!.text).toContain(new Date(deadlineInMs).toUTCString());

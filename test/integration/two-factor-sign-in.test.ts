@@ -184,7 +184,7 @@ describe(`signing in with a second factor on ${testDatabaseKind}`, () => {
 
     // M1 shows it: the last sign-in used a second factor.
     const grid = (await viaRecovery.get('/api/v1/organization/users')).json().users as Array<{ email: string; lastLogin: { at: string; withTwoFactor: boolean } }>;
-    expect(grid.find((u) => u.email === member.email)!.lastLogin).toEqual({ at: new Date(user.lastLoginAt!).toISOString(), withTwoFactor: true });
+    expect(grid.find((u) => u.email === member.email)!.lastLogin).toEqual({ at: new Date(user.lastLoginAt!).toISOString(), withTwoFactor: true, method: 'recovery_code' });
 
     // And the audit log over HTTP has the same.
     const audit = (await viaRecovery.get(`/api/v1/organization/audit-events?userId=${member.userId}&type=user.signed_in`)).json().events;

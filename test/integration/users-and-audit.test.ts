@@ -132,16 +132,16 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
       email: 'grace@audit.example',
       name: 'Grace Admin',
       role: 'admin',
-      twoFactor: { status: 'off', required: false, requiredBy: null },
-      lastLogin: { at: signedUpAt, withTwoFactor: false },
+      twoFactor: { status: 'off', required: false, requiredBy: null, methods: [] },
+      lastLogin: { at: signedUpAt, withTwoFactor: false, method: 'password' },
     });
     expect(byEmail.get('Mia@Audit.example')).toEqual({
       id: expect.stringMatching(uuidShape),
       email: 'Mia@Audit.example',
       name: 'Mia Member',
       role: 'member',
-      twoFactor: { status: 'off', required: true, requiredBy: 'member' },
-      lastLogin: { at: acceptedAt, withTwoFactor: false },
+      twoFactor: { status: 'off', required: true, requiredBy: 'member', methods: [] },
+      lastLogin: { at: acceptedAt, withTwoFactor: false, method: 'password' },
     });
     expect(byEmail.get('never@audit.example')).toMatchObject({ role: 'member', lastLogin: null });
     expect(body.users).toHaveLength(3);
@@ -259,7 +259,8 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
       id: organizationId,
       name: 'Audit Company',
       brandName: 'Audit Brand',
-      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0 },
+      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null },
+      passkeySignIn: true,
     });
     expect((await admin.get('/api/v1/organization')).json()).toMatchObject({ name: 'Audit Company', brandName: 'Audit Brand' });
     expect((await admin.get('/api/v1/session')).json().organization).toMatchObject({ name: 'Audit Company', brandName: 'Audit Brand' });

@@ -54,7 +54,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
           200: objectSchema(
             {
               status: { type: 'string', enum: ['signed_in', 'two_factor_required', 'two_factor_setup_required'] },
-              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'recovery_code'] }, description: 'With two_factor_required: the codes the second step accepts.' },
+              methods: { type: 'array', items: { type: 'string', enum: ['webauthn', 'totp', 'sms', 'recovery_code'] }, description: 'With two_factor_required: what the second step accepts (W2: `webauthn`, a security key or passkey, first when present).' },
               rememberBrowserDays: { type: 'integer', description: 'B2, with two_factor_required: the days `rememberBrowser` would skip the second step on this browser; absent when the organization does not allow it.' },
             },
             ['status'],

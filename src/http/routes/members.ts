@@ -2,6 +2,7 @@
 // adoption overview (M4). Every route is `access: 'admin'` and finds members only in the caller's
 // own organization: another organization's member ids answer 404, like unknown ones.
 import type { FastifyInstance } from 'fastify';
+import { listFactorMethods } from '../../store/user-directory.js';
 import type { Role } from '../../core/roles.js';
 import type { AppContext } from '../../services/context.js';
 import { administratorScope, changeMember, readAdoption, readMemberDetail, resetMemberTwoFactor } from '../../services/member-administration.js';
@@ -17,7 +18,13 @@ const memberParams = objectSchema({ id: idField }, ['id']);
 const memberDetailSchema = objectSchema(
   {
     user: memberRowSchema,
-    methods: { type: 'array', items: objectSchema({ type: { type: 'string', enum: ['totp', 'sms'] }, createdAt: timeField }, ['type', 'createdAt']) },
+    methods: {
+      type: 'array',
+      items: objectSchema(
+        { type: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, createdAt: timeField, name: { type: 'string', description: 'W6: a security key’s or passkey’s name.' }, kind: { type: 'string', enum: ['passkey', 'security_key'] } },
+        ['type', 'createdAt'],
+      ),
+    },
     recoveryCodes: objectSchema({ remaining: { type: 'integer' }, total: { type: 'integer' } }, ['remaining', 'total']),
     events: { type: 'array', items: auditEventSchema, description: 'The last 20 events about this member, newest first.' },
   },
@@ -34,8 +41,9 @@ const adoptionSchema = objectSchema(
       description: 'The last 12 weeks, oldest first; counts as of the end of each week.',
       items: objectSchema({ weekStart: { type: 'string', format: 'date' }, enabled: { type: 'integer' }, members: { type: 'integer' } }, ['weekStart', 'enabled', 'members']),
     },
+    methods: objectSchema({ totp: { type: 'integer' }, sms: { type: 'integer' }, webauthn: { type: 'integer' } }, ['totp', 'sms', 'webauthn']),
   },
-  ['members', 'enabled', 'requiredNotSetUp', 'weekly'],
+  ['members', 'enabled', 'requiredNotSetUp', 'weekly', 'methods'],
 );
 
 export function registerMembersRoutes(app: FastifyInstance, context: AppContext): void {
@@ -57,7 +65,7 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
       const { member, methods, recoveryCodes, events } = result.detail;
       return {
         user: memberRowView(member, auth.organization),
-        methods: methods.map((method) => ({ type: method.type, createdAt: iso(method.createdAt) })),
+        methods: methods.map((method) => ({ type: method.type, createdAt: iso(method.createdAt), ...(method.name !== undefined && { name: method.name, kind: method.kind }) })),
         recoveryCodes,
         events: events.map(auditEventView),
       };
@@ -80,7 +88,9 @@ export function registerMembersRoutes(app: FastifyInstance, context: AppContext)
       const auth = requireAuth(request.auth);
       const result = await changeMember(context, auth, request.params.id, { role: request.body.role, twoFactorRequired: request.body.twoFactorRequired }, originOf(request));
       if (!result.ok) return sendProblem(reply, result);
-      return memberRowView(result.member, auth.organization);
+      // W6: the row as the grid shows it, with the member's methods.
+      const methods = (await listFactorMethods(context.db, [result.member.id])).get(result.member.id) ?? [];
+      return memberRowView({ ...result.member, methods }, auth.organization);
     },
   );
 

@@ -6,6 +6,8 @@ import { encodeCountryList, maxAllowedCountries, normaliseCountryList } from '..
 import type { Role } from '../../core/roles.js';
 import { decodeDirectoryCursor, defaultDirection, directorySortKeys, type DirectorySortKey, type SortDirection } from '../../core/user-directory.js';
 import type { AppContext } from '../../services/context.js';
+import { webAuthnPolicyChanges } from '../../services/webauthn-policy.js';
+import type { FactorMethod } from '../../core/webauthn.js';
 import { inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.js';
 import { listMembers, listMembersNotSetUp, updateOrganizationSettings, type OrganizationChanges, type RequirementChange } from '../../services/organization.js';
 import type { RecoveryCodePolicy, TwoFactorRequirement } from '../../store/schema.js';
@@ -24,6 +26,7 @@ interface DirectoryParams {
   twoFactor?: 'on' | 'off';
   required?: 'true' | 'false';
   role?: Role;
+  method?: 'totp' | 'sms' | 'webauthn';
   q?: string;
   sort?: DirectorySortKey;
   order?: SortDirection;
@@ -38,7 +41,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     async (request) => organizationView(requireAuth(request.auth).organization),
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null; rememberBrowserDays?: number } } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null; rememberBrowserDays?: number; allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: string[] | null }; passkeySignIn?: boolean } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true, recentPassword: true },
@@ -62,7 +65,14 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
               description: 'Countries (ISO 3166-1 alpha-2) whose mobile numbers may be added for text messages; null: every country. Numbers already added keep working.',
             },
             rememberBrowserDays: { type: 'integer', minimum: 0, maximum: 30, description: 'B2: days a browser may skip the second step once its member asks; 0 turns it off. Lowering it forgets every remembered browser.' },
+            allowedMethods: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W5: the second factors that count.' },
+            requirePhishingResistant: { type: 'boolean', description: 'W5: only security keys and passkeys satisfy the requirement; members with only other factors must set one up (P5).' },
+            allowedAuthenticators: {
+              anyOf: [{ type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' } }, { type: 'null' }],
+              description: 'W5: allowed authenticator models (AAGUIDs), checked against the attestation statement at registration; null: any.',
+            },
           }),
+          passkeySignIn: { type: 'boolean', description: 'W3: members may sign in with a passkey alone.' },
         }),
         response: { 200: organizationSchema, ...problemResponses(400, 401, 403) },
       },
@@ -85,6 +95,9 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
         changes.smsAllowedCountries = encodeCountryList(countries.countries);
       }
       if (twoFactor?.rememberBrowserDays !== undefined) changes.rememberBrowserDays = twoFactor.rememberBrowserDays;
+      if (request.body.passkeySignIn !== undefined) changes.passkeySignIn = request.body.passkeySignIn ? 1 : 0;
+      const policyRefusal = webAuthnPolicyChanges(request.body, requireAuth(request.auth).organization, changes);
+      if (policyRefusal) return sendProblem(reply, policyRefusal);
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
@@ -125,6 +138,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
             twoFactor: { type: 'string', enum: ['on', 'off'], description: 'Only members with (on) or without (off) two-factor authentication.' },
             required: { type: 'string', enum: ['true', 'false'], description: 'The effective requirement: the organization’s or the member’s own.' },
             role: roleField,
+            method: { type: 'string', enum: ['totp', 'sms', 'webauthn'], description: 'W6: only members with this second factor.' },
             q: { type: 'string', maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F\\uD800-\\uDFFF]*$', description: 'Part of a name or e-mail address.' },
             sort: { type: 'string', enum: [...directorySortKeys], default: 'created' },
             order: { type: 'string', enum: ['asc', 'desc'], description: 'Defaults to newest first for lastLogin, otherwise ascending.' },
@@ -144,6 +158,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
         twoFactor: params.twoFactor,
         required: params.required === undefined ? undefined : params.required === 'true',
         role: params.role,
+        method: params.method,
         search: params.q?.trim() || undefined,
         sort,
         direction: params.order ?? defaultDirection(sort),

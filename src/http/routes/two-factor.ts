@@ -23,7 +23,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, context: AppContex
             {
               enabled: { type: 'boolean' },
               required: { type: 'boolean' },
-              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms'] } },
+              methods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] } },
               recoveryCodes: objectSchema({ remaining: { type: 'integer' }, total: { type: 'integer' } }, ['remaining', 'total']),
               sms: objectSchema(
                 {

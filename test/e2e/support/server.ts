@@ -25,12 +25,17 @@ export interface RunningServer {
  * Starts a server of its own, or, when TESSERA_E2E_BASE_URL is set, uses the one already running
  * there (handy while debugging the UI against `npm run dev:web`); stop() then leaves it alone.
  */
-export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
+/**
+ * `publicHost`: the host people use (PUBLIC_URL and the returned baseUrl); the server still
+ * listens on 127.0.0.1. WebAuthn needs a domain as relying party id, not an address: `localhost`.
+ */
+export async function startServer(options: { env?: Record<string, string>; publicHost?: 'localhost' } = {}): Promise<RunningServer> {
   const existing = process.env.TESSERA_E2E_BASE_URL;
   if (existing) return { baseUrl: existing.replace(/\/+$/, ''), dataDir: '', output: () => '', stop: async () => {} };
 
   const port = await findFreePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const listenUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.publicHost ?? '127.0.0.1'}:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
   // The browser tests read the development mailbox and outbox, own their throttling counters and
   // use the development key: these come from the options only, never from the environment.
@@ -57,7 +62,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   };
 
   try {
-    await waitForHealth(baseUrl, child, () => output);
+    await waitForHealth(listenUrl, child, () => output);
   } catch (error) {
     await stop();
     throw error;

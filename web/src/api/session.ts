@@ -27,7 +27,15 @@ export interface SessionOrganization {
     smsAllowedCountries?: string[] | null;
     /** B2: days a browser may skip the second step; 0 = off. */
     rememberBrowserDays?: number;
+    /** W5: the second factors that count. */
+    allowedMethods?: Array<'totp' | 'sms' | 'webauthn'>;
+    /** W5: only security keys and passkeys satisfy the requirement. */
+    requirePhishingResistant?: boolean;
+    /** W5: allowed authenticator models (AAGUIDs); null: any. */
+    allowedAuthenticators?: string[] | null;
   };
+  /** W3: members may sign in with a passkey alone. */
+  passkeySignIn?: boolean;
 }
 
 export interface RequiredAction {

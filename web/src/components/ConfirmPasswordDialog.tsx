@@ -9,6 +9,7 @@ import { checkAnyCurrentCode, compactCode } from './one-time-code';
 import { SubmitButton } from './SubmitButton';
 import { TextField } from './TextField';
 import { useForm } from './use-form';
+import { ConfirmWithKeyButton } from '../features/webauthn/ConfirmWithKeyButton';
 import { requireValue } from './validation';
 
 interface ConfirmPasswordDialogProps {
@@ -22,6 +23,8 @@ interface ConfirmPasswordDialogProps {
 interface CodeKinds {
   hasAuthenticator: boolean;
   canTextCode: boolean;
+  /** W1: a security key or passkey can confirm instead of a code. */
+  hasKey?: boolean;
 }
 
 /** Asks for the password again before a sensitive action (A5), with a current code when asked, then lets the caller retry it. */
@@ -36,7 +39,8 @@ export function ConfirmPasswordDialog({ withCode = false, onConfirmed, onCancel 
     let isCurrent = true;
     fetchTwoFactorStatus()
       .then((status) => {
-        if (isCurrent) setCodeKinds({ hasAuthenticator: status.methods.includes('totp'), canTextCode: status.methods.includes('sms') && (status.sms?.allowed ?? true) });
+        if (isCurrent)
+          setCodeKinds({ hasAuthenticator: status.methods.includes('totp'), canTextCode: status.methods.includes('sms') && (status.sms?.allowed ?? true), hasKey: status.methods.includes('webauthn') });
       })
       .catch(() => undefined);
     return () => {
@@ -93,6 +97,7 @@ export function ConfirmPasswordDialog({ withCode = false, onConfirmed, onCancel 
             formRef={form.formRef}
           />
         )}
+        {withCode && codeKinds.hasKey && <ConfirmWithKeyButton password={password} onConfirmed={onConfirmed} />}
         <div className="modal-actions">
           <button type="button" className="button button-secondary" onClick={onCancel}>
             Cancel

@@ -47,6 +47,14 @@ function AdoptionSummary({ adoption }: { adoption: Adoption }) {
           <dt>Required, not set up</dt>
           <dd>{adoption.requiredNotSetUp}</dd>
         </div>
+        {adoption.methods && (
+          <div>
+            <dt>By method</dt>
+            <dd>
+              Security keys and passkeys {adoption.methods.webauthn}, authenticator app {adoption.methods.totp}, text messages {adoption.methods.sms}
+            </dd>
+          </div>
+        )}
       </dl>
       {adoption.weekly.length > 0 ? (
         <>

@@ -131,8 +131,9 @@ function MemberView({ details, onChanged }: { details: MemberDetails; onChanged:
                   ) : (
                     <ul className="plain-list">
                       {methods.map((method) => (
-                        <li key={`${method.type}:${method.createdAt}`}>
-                          {methodLabels[method.type] ?? method.type}, added {formatDateTime(method.createdAt)}
+                        <li key={`${method.type}:${method.createdAt}:${method.name ?? ''}`}>
+                          {method.name ? `${method.kind === 'passkey' ? 'Passkey' : 'Security key'} “${method.name}”` : (methodLabels[method.type] ?? method.type)}, added{' '}
+                          {formatDateTime(method.createdAt)}
                         </li>
                       ))}
                     </ul>

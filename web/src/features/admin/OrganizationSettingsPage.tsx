@@ -13,6 +13,7 @@ import { requireValue } from '../../components/validation';
 import { useSession, useSessionState } from '../../session/session-context';
 import { RememberBrowsersSection } from '../browsers/RememberBrowsersSection';
 import { SingleSignOnSection } from '../sso/SingleSignOnSection';
+import { SignInMethodsSection } from '../webauthn/SignInMethodsSection';
 import { isGracePeriod } from '../security/two-factor-requirement';
 import { updateOrganization, type OrganizationChanges } from './admin-api';
 import { MakeOptionalDialog, RequireTwoFactorDialog } from './RequirementDialogs';
@@ -33,6 +34,7 @@ export function OrganizationSettingsPage() {
       <RecoveryCodePolicySection />
       <TextMessagesSection />
       <RememberBrowsersSection />
+      <SignInMethodsSection />
       <NamesSection />
     </div>
   );

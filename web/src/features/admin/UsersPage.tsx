@@ -39,6 +39,13 @@ const requiredOptions = [
   { value: 'false', label: 'No' },
 ] as const;
 
+const methodFilterOptions = [
+  { value: '', label: 'Any method' },
+  { value: 'webauthn', label: 'Security key or passkey' },
+  { value: 'totp', label: 'Authenticator app' },
+  { value: 'sms', label: 'Text message' },
+] as const;
+
 const roleFilterOptions = [
   { value: '', label: 'All roles' },
   { value: 'admin', label: 'Administrators' },
@@ -160,6 +167,7 @@ export function UsersPage() {
             onValueChange={(required) => showQuery({ ...query, required })}
           />
           <SelectField label="Role" name="role" value={query.role} options={roleFilterOptions} onValueChange={(role) => showQuery({ ...query, role })} />
+          <SelectField label="Method" name="method" value={query.method} options={methodFilterOptions} onValueChange={(method) => showQuery({ ...query, method })} />
           <div className="narrow-only">
             <SelectField label="Sort by" name="sort" value={sortOptionOf(query)} options={sortOptions} onValueChange={chooseSort} />
           </div>

@@ -3,7 +3,7 @@ import { Link } from '../../router/router';
 import { useSession } from '../../session/session-context';
 import type { OrganizationUser } from './admin-api';
 import { effectiveOrder, type DirectoryQuery, type DirectorySort } from './directory-query';
-import { describeLastLogin, describeRequirement, explainLastLogin, roleLabels } from './labels';
+import { describeLastLogin, describeMethods, describeRequirement, explainLastLogin, roleLabels } from './labels';
 
 interface UsersTableProps {
   users: OrganizationUser[];
@@ -29,6 +29,7 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
             <th scope="col">Role</th>
             <th scope="col">2FA Status</th>
             <th scope="col">2FA Required</th>
+            <th scope="col">Methods</th>
             <SortableHeader label="Last sign-in" sort="lastLogin" query={query} onSort={onSort} />
           </tr>
         </thead>
@@ -50,6 +51,7 @@ export function UsersTable({ users, caption, query, onSort }: UsersTableProps) {
                 <TwoFactorBadge status={user.twoFactor.status} />
               </td>
               <td data-label="2FA Required">{describeRequirement(user.twoFactor)}</td>
+              <td data-label="Methods">{describeMethods(user.twoFactor.methods)}</td>
               <td data-label="Last sign-in">
                 {describeLastLogin(user.lastLogin)}
                 {explainLastLogin(user, rememberBrowserDays) && <span className="last-sign-in-note">{explainLastLogin(user, rememberBrowserDays)}</span>}

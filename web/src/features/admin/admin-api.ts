@@ -13,8 +13,10 @@ export interface OrganizationUser {
     /** The effective requirement: the organization's or the member's own (P1, P4). */
     required: boolean;
     requiredBy: 'organization' | 'member' | null;
+    /** W6: the member's second factors. */
+    methods?: string[];
   };
-  lastLogin: { at: string; withTwoFactor: boolean } | null;
+  lastLogin: { at: string; withTwoFactor: boolean; method?: string | null } | null;
 }
 
 export interface UserPage {
@@ -54,7 +56,8 @@ export interface AuditEvent {
 /** M2: a member with their methods, recovery codes left and recent security events. */
 export interface MemberDetails {
   user: OrganizationUser;
-  methods: Array<{ type: string; createdAt: string }>;
+  /** W6: security keys and passkeys come with their name and kind. */
+  methods: Array<{ type: string; createdAt: string; name?: string; kind?: 'passkey' | 'security_key' }>;
   recoveryCodes: { remaining: number; total: number };
   events: AuditEvent[];
 }
@@ -78,7 +81,13 @@ export interface OrganizationChanges {
     smsAllowedCountries?: string[] | null;
     /** B2: 0 (off) to 30. */
     rememberBrowserDays?: number;
+    /** W5 */
+    allowedMethods?: Array<'totp' | 'sms' | 'webauthn'>;
+    requirePhishingResistant?: boolean;
+    allowedAuthenticators?: string[] | null;
   };
+  /** W3 */
+  passkeySignIn?: boolean;
 }
 
 /** P1: who has not set up two-factor authentication yet (the first ones by name, and how many in all). */
@@ -93,6 +102,8 @@ export interface Adoption {
   enabled: number;
   requiredNotSetUp: number;
   weekly: Array<{ weekStart: string; enabled: number; members: number }>;
+  /** W6: members per kind of second factor. */
+  methods?: { totp: number; sms: number; webauthn: number };
 }
 
 export interface AuditFilters {
@@ -112,6 +123,7 @@ export const listUsers = (query: DirectoryQuery, cursor: string | null) =>
       twoFactor: query.twoFactor,
       required: query.required,
       role: query.role,
+      method: query.method,
       sort: query.sort,
       order: query.order,
       cursor,

@@ -49,6 +49,7 @@ const methodWords: Readonly<Record<string, string>> = {
   passkey: 'a passkey',
   security_key: 'a security key',
   sso: 'single sign-on',
+  sso_mfa: 'single sign-on with the identity provider’s multi-factor sign-in',
   password: 'a password',
 };
 
@@ -230,6 +231,29 @@ export const auditSentenceBuilders: Readonly<Record<string, Builder>> = {
     ' removed their phone number',
     details.twoFactorOff ? ', which turned off two-factor authentication' : '',
   ],
+  'two_factor.webauthn_added': ({ member, details }) => [
+    ...member,
+    ` added ${details.kind === 'passkey' ? 'a passkey' : 'a security key'}`,
+    text(details.name) ? ` named ${quoted(details.name)}` : '',
+    details.firstFactor ? ', turning on two-factor authentication' : '',
+  ],
+  'two_factor.webauthn_renamed': ({ member, details }) => [
+    ...member,
+    ' renamed a security key or passkey',
+    text(details.from) ? ` from ${quoted(details.from)}` : '',
+    text(details.to) ? ` to ${quoted(details.to)}` : '',
+  ],
+  'two_factor.webauthn_removed': ({ member, details }) => [
+    ...member,
+    ' removed the security key or passkey',
+    text(details.name) ? ` ${quoted(details.name)}` : '',
+    details.twoFactorOff ? ', which turned off two-factor authentication' : '',
+  ],
+  'two_factor.webauthn_clone_suspected': (context) => [
+    ...codeTrier(context),
+    ' used a security key or passkey whose signature counter went back; it was refused as a possible copy of the key',
+  ],
+  'organization.webauthn_policy_changed': ({ actor }) => [...actor, ' changed which sign-in methods count in the organization'],
   'user.role_changed': (context) => {
     const { from, to } = context.details;
     const role = (value: unknown) => roleWords[String(value)] ?? String(value);
@@ -418,4 +442,15 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'browser.remembered': 'Browser remembered',
   'browser.forgotten': 'Browser forgotten',
   'browser.remembered_forgotten': 'Remembered browsers forgotten',
+  'sso.connection_saved': 'Single sign-on saved',
+  'sso.connection_tested': 'Single sign-on tested',
+  'sso.connection_deleted': 'Single sign-on removed',
+  'sso.connection_disabled': 'Single sign-on turned off',
+  'sso.sign_in_failed': 'Single sign-on refused',
+  'sso.member_created': 'Member created by single sign-on',
+  'two_factor.webauthn_added': 'Security key or passkey added',
+  'two_factor.webauthn_renamed': 'Security key or passkey renamed',
+  'two_factor.webauthn_removed': 'Security key or passkey removed',
+  'two_factor.webauthn_clone_suspected': 'Possibly cloned key refused',
+  'organization.webauthn_policy_changed': 'Sign-in methods changed',
 };

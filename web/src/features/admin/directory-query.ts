@@ -11,12 +11,14 @@ export interface DirectoryQuery {
   twoFactor: '' | 'on' | 'off';
   required: '' | 'true' | 'false';
   role: '' | Role;
+  /** W6: members with this second factor. */
+  method: '' | 'totp' | 'sms' | 'webauthn';
   /** Empty: the server's default (the order members joined in). */
   sort: '' | DirectorySort;
   order: '' | SortOrder;
 }
 
-export const emptyDirectoryQuery: DirectoryQuery = { q: '', twoFactor: '', required: '', role: '', sort: '', order: '' };
+export const emptyDirectoryQuery: DirectoryQuery = { q: '', twoFactor: '', required: '', role: '', method: '', sort: '', order: '' };
 
 function pick<T extends string>(value: string | null, allowed: readonly T[]): T | '' {
   return allowed.find((candidate) => candidate === value) ?? '';
@@ -28,6 +30,7 @@ export function parseDirectoryQuery(params: URLSearchParams): DirectoryQuery {
     twoFactor: pick(params.get('twoFactor'), ['on', 'off'] as const),
     required: pick(params.get('required'), ['true', 'false'] as const),
     role: pick(params.get('role'), ['admin', 'member'] as const),
+    method: pick(params.get('method'), ['totp', 'sms', 'webauthn'] as const),
     sort: pick(params.get('sort'), ['created', 'name', 'email', 'lastLogin'] as const),
     order: pick(params.get('order'), ['asc', 'desc'] as const),
   };
@@ -58,5 +61,5 @@ export function toggleSort(query: DirectoryQuery, sort: DirectorySort): Director
 }
 
 export function hasFilters(query: DirectoryQuery): boolean {
-  return query.q !== '' || query.twoFactor !== '' || query.required !== '' || query.role !== '';
+  return query.q !== '' || query.twoFactor !== '' || query.required !== '' || query.role !== '' || query.method !== '';
 }

@@ -15,10 +15,26 @@ export function describeRequirement(twoFactor: OrganizationUser['twoFactor']): s
   return twoFactor.requiredBy === 'organization' ? 'Yes (organization)' : 'Yes (this member)';
 }
 
-/** M1, L4: when they last signed in, and whether a second factor was part of it. */
+/** L4: how the last sign-in's second step was done. */
+const lastLoginMethodLabels: Readonly<Record<string, string>> = {
+  totp: 'authenticator app',
+  sms: 'text message',
+  recovery_code: 'recovery code',
+  webauthn: 'security key',
+  passkey: 'passkey, no password',
+};
+
+/** M1, L4: when they last signed in, and whether (and how) a second factor was part of it. */
 export function describeLastLogin(lastLogin: OrganizationUser['lastLogin']): string {
   if (lastLogin === null) return 'Never';
-  return `${formatDateTime(lastLogin.at)}, ${lastLogin.withTwoFactor ? 'with 2FA' : 'password only'}`;
+  const how = lastLogin.method ? lastLoginMethodLabels[lastLogin.method] : undefined;
+  return `${formatDateTime(lastLogin.at)}, ${lastLogin.withTwoFactor ? (how ? `with 2FA (${how})` : 'with 2FA') : 'password only'}`;
+}
+
+/** W6: a member's methods in words ("—" without any). */
+export function describeMethods(methods: readonly string[] | undefined): string {
+  if (!methods || methods.length === 0) return '—';
+  return methods.map((method) => methodLabels[method] ?? method).join(', ');
 }
 
 /**
@@ -34,5 +50,5 @@ export function explainLastLogin(user: Pick<OrganizationUser, 'twoFactor' | 'las
 export const methodLabels: Readonly<Record<string, string>> = {
   totp: 'Authenticator app',
   sms: 'Text message',
-  webauthn: 'Security key',
+  webauthn: 'Security key or passkey',
 };

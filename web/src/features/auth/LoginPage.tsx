@@ -16,6 +16,7 @@ import { ssoCallbackProblem } from '../sso/sso-callback-problem';
 import { SsoRequiredButton } from '../sso/SsoRequiredButton';
 import { SsoRoutedPanel } from '../sso/SsoRoutedPanel';
 import { useSsoRouting } from '../sso/use-sso-routing';
+import { PasskeySignIn } from '../webauthn/PasskeySignIn';
 
 /**
  * A2 and what a correct password leads to. The second step (L1) has a page of its own,
@@ -112,7 +113,8 @@ function CredentialsStep() {
           label="E-mail"
           name="email"
           type="email"
-          autoComplete="username"
+          // W3: the browser suggests passkeys here too (conditional mediation).
+          autoComplete="username webauthn"
           inputMode="email"
           spellCheck={false}
           value={email}
@@ -143,6 +145,7 @@ function CredentialsStep() {
           </>
         )}
       </form>
+      <PasskeySignIn onSignedIn={() => handleResult({ status: 'signed_in' })} />
     </AuthLayout>
   );
 }

@@ -16,6 +16,7 @@ import { completeSecondStep, sendSignInText, type SecondStepResult } from './aut
 import { AuthLayout } from './AuthLayout';
 import { leaveForRememberedReturn } from './return-after-sign-in';
 import { forgetSigningInAs, signingInAs } from './signing-in-as';
+import { SecurityKeyChallenge } from '../webauthn/SecurityKeyChallenge';
 
 type CodeKind = 'authenticator' | 'sms' | 'recovery_code';
 
@@ -84,8 +85,12 @@ export function TwoFactorChallengePage() {
 function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining: number) => void }) {
   const { refresh } = useSessionState();
   const next = useSearchParam('next');
-  const kinds = offeredKinds(useSearchParam('methods'));
+  const methods = useSearchParam('methods');
+  const kinds = offeredKinds(methods);
   const [kind, setKind] = useState<CodeKind>(kinds[0] ?? 'authenticator');
+  // W2: a security key or passkey is offered first; the codes are one click away.
+  const offersKey = (methods ?? '').split(',').includes('webauthn');
+  const [isUsingKey, setUsingKey] = useState(offersKey);
   const [code, setCode] = useState('');
   const rememberDays = rememberDaysOf(useSearchParam('remember'));
   const [isRemembering, setIsRemembering] = useState(false);
@@ -142,6 +147,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
   }, [form.fieldErrors.code]);
 
   function switchKind(nextKind: CodeKind) {
+    setUsingKey(false);
     setKind(nextKind);
     setCode('');
     lastAutoSubmitted.current = null;
@@ -159,7 +165,7 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
               Signing in as <strong>{account}</strong>
             </p>
           )}
-          <p>{field.intro}</p>
+          <p>{isUsingKey ? 'Your account is protected with two-factor authentication. Finish signing in with your security key or passkey.' : field.intro}</p>
         </>
       }
       footer={
@@ -180,7 +186,26 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
         </p>
       }
     >
-      <form ref={form.formRef} onSubmit={submit} noValidate>
+      {isUsingKey && (
+        <>
+          <SecurityKeyChallenge
+            rememberDays={rememberDays}
+            onSignedIn={async () => {
+              if (!(await leaveForRememberedReturn())) await refresh();
+            }}
+          />
+          <ul className="challenge-switches">
+            {kinds.map((other) => (
+              <li key={other}>
+                <button type="button" className="button-link" onClick={() => switchKind(other)}>
+                  {fieldFor[other].switchLabel}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <form ref={form.formRef} onSubmit={submit} noValidate hidden={isUsingKey}>
         {lockedUntil ? <LockedAlert until={lockedUntil} /> : <FormAlert problem={form.problem} fields={['code']} />}
         {form.problem?.code === challengeGoneCode && (
           <p>
@@ -216,6 +241,13 @@ function ChallengeForm({ onRecoveryCodeUsed }: { onRecoveryCodeUsed: (remaining:
           />
         )}
         <ul className="challenge-switches">
+          {offersKey && (
+            <li>
+              <button type="button" className="button-link" onClick={() => setUsingKey(true)}>
+                Use your security key or passkey
+              </button>
+            </li>
+          )}
           {kinds
             .filter((other) => other !== kind)
             .map((other) => (

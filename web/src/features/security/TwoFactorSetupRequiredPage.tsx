@@ -9,6 +9,7 @@ import { NewRecoveryCodes } from './RecoveryCodes';
 import { TotpSetup } from './TotpSetup';
 import { startTotpEnrollment, type TotpEnrollment } from './two-factor-api';
 import { describeRequirer } from './two-factor-requirement';
+import { RequiredKeySetup } from '../webauthn/RequiredKeySetup';
 import './security.css';
 
 // The phone-number metadata is large: loaded only when texts are chosen.
@@ -19,7 +20,8 @@ type Step =
   | { kind: 'failed'; problem: Problem }
   | { kind: 'setup'; enrollment: TotpEnrollment }
   | { kind: 'sms_setup' }
-  | { kind: 'codes'; codes: string[]; method: 'totp' | 'sms' };
+  | { kind: 'key_setup' }
+  | { kind: 'codes'; codes: string[]; method: 'totp' | 'sms' | 'webauthn' };
 
 /**
  * P5: the member must use two-factor authentication and has not set it up, and this session may
@@ -36,6 +38,8 @@ export function TwoFactorSetupRequiredPage() {
   const [isRestarting, setRestarting] = useState(false);
   const hasStarted = useRef(false);
   const isSmsAllowed = session.organization.twoFactor.smsAllowed ?? true;
+  // W5: only a security key or passkey counts; no authenticator setup is started.
+  const needsKey = session.organization.twoFactor.requirePhishingResistant === true;
 
   const start = useCallback(async () => {
     try {
@@ -50,8 +54,9 @@ export function TwoFactorSetupRequiredPage() {
     // replace the key on screen (T1).
     if (hasStarted.current) return;
     hasStarted.current = true;
-    void start();
-  }, [start]);
+    if (needsKey) setStep({ kind: 'key_setup' });
+    else void start();
+  }, [start, needsKey]);
 
   async function restart() {
     setRestarting(true);
@@ -81,13 +86,22 @@ export function TwoFactorSetupRequiredPage() {
             isRestarting={isRestarting}
           />
         )}
-        {step.kind === 'setup' && isSmsAllowed && (
+        {step.kind === 'setup' && isSmsAllowed && !needsKey && (
           <p className="setup-alternative">
             No authenticator app?{' '}
             <button type="button" className="button-link" onClick={() => setStep({ kind: 'sms_setup' })}>
               Use text messages instead
             </button>
           </p>
+        )}
+        {(step.kind === 'key_setup' || step.kind === 'setup') && (
+          <RequiredKeySetup
+            isOnlyOption={needsKey}
+            onAdded={(codes) => {
+              if (codes.length > 0) setStep({ kind: 'codes', codes, method: 'webauthn' });
+              else void refresh();
+            }}
+          />
         )}
         {step.kind === 'sms_setup' && (
           <Suspense fallback={<p role="status">Loading…</p>}>
@@ -101,8 +115,8 @@ export function TwoFactorSetupRequiredPage() {
         {step.kind === 'codes' && (
           <div className="two-factor-panel">
             <StatusMessage>
-              Two-factor authentication is on. From now on you will be asked for a code {step.method === 'sms' ? 'texted to your phone' : 'from your app'} when you sign
-              in.
+              Two-factor authentication is on. From now on you will be asked for{' '}
+              {step.method === 'sms' ? 'a code texted to your phone' : step.method === 'webauthn' ? 'your security key or passkey' : 'a code from your app'} when you sign in.
             </StatusMessage>
             <h2>Save your recovery codes</h2>
             {/* The session still lists the action until it is reloaded, on Continue. */}

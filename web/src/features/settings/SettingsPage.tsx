@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { PageHeading } from '../../components/PageHeading';
 import { Tabs, type TabDefinition } from '../../components/Tabs';
 import { navigate, useSearchParam } from '../../router/router';
 import { KnownBrowsersSection } from '../browsers/KnownBrowsersSection';
 import { SecuritySection } from '../security/SecuritySection';
+import { SecurityKeysSection } from '../webauthn/SecurityKeysSection';
 import { PasswordSection } from './PasswordSection';
 import { ProfileSection } from './ProfileSection';
 import { SessionsSection } from './SessionsSection';
@@ -52,11 +54,18 @@ function SelectedSection({ tab }: { tab: SettingsTab }) {
     case 'sessions':
       return <SessionsSection />;
     case 'security':
-      return (
-        <>
-          <SecuritySection />
-          <KnownBrowsersSection />
-        </>
-      );
+      return <SecuritySections />;
   }
+}
+
+/** The Security tab; a change of keys (W1) reloads the two-factor section's status. */
+function SecuritySections() {
+  const [keysVersion, setKeysVersion] = useState(0);
+  return (
+    <>
+      <SecuritySection key={keysVersion} />
+      <SecurityKeysSection onChanged={() => setKeysVersion((version) => version + 1)} />
+      <KnownBrowsersSection />
+    </>
+  );
 }
