@@ -11,8 +11,9 @@ import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { Database, SmsCodePurpose, User } from '../store/schema.js';
 import { consumeSmsCode } from '../store/text-messages.js';
-import { countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFactorLock, resetSecondFactorFailures } from '../store/second-factor-throttle.js';
+import { claimTotpStepUnlessLocked, countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFactorLock, resetSecondFactorFailures } from '../store/second-factor-throttle.js';
 import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
+import { recordLogin } from '../store/users.js';
 import { recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { recoveryCodeHashes } from './recovery-codes.js';
@@ -39,7 +40,16 @@ export function openTotpSecret(context: AppContext, sealed: string): Uint8Array 
  *
  * The lock e-mail goes out after the commit. Only keyed hashes and HMACs run inside the
  * transaction (no argon2). `totpSecretSealed`: the member's sealed TOTP secret when the caller
- * already read it (null: none), saving a read.
+ * already read it (null: none), saving a read. `recordSignIn`: the code completes a sign-in, whose
+ * time and method are written on the member's row with the code's use (before `onAccepted`).
+ *
+ * The common case, a right authenticator code with the secret known, is checked before the
+ * transaction (HMACs only) against the last accepted step as read with the request, and then
+ * claimed in one statement that also checks the lock and clears the count
+ * (claimTotpStepUnlessLocked): one write of the member's row. If that statement changes nothing
+ * (locked, or the step taken meanwhile) the general path above runs in the same transaction and
+ * answers as it always did. A code that fails this early check fails the check under the lock too
+ * (a later last step only refuses more), so the general path does not compute it again.
  */
 export async function attemptSecondFactorCode<T>(
   context: AppContext,
@@ -48,7 +58,7 @@ export async function attemptSecondFactorCode<T>(
   origin: RequestOrigin,
   actor: AuditEntry['actor'],
   onAccepted: (trx: Kysely<Database>, method: SecondFactorMethod) => Promise<T>,
-  options: { totpSecretSealed?: string | null } = {},
+  options: { totpSecretSealed?: string | null; recordSignIn?: boolean } = {},
 ): Promise<Outcome<{ method: SecondFactorMethod; accepted: T }>> {
   const now = nowInMs(context);
   // Already locked when the request's member was read: the lock only ends with time, so no
@@ -57,12 +67,17 @@ export async function attemptSecondFactorCode<T>(
   if (locked) return locked;
   const candidate = candidateOf(context, user.id, code);
   const { consecutiveFailureLimit, lockInMs } = secondFactorLockPolicy;
+  const early = earlyTotpCheck(context, user, candidate, options.totpSecretSealed, now);
   const attempt = await context.db.transaction().execute(async (trx) => {
+    if (early.ok && (await claimTotpStepUnlessLocked(trx, user.id, early.step, now, options.recordSignIn ? { method: 'totp' } : undefined))) {
+      return { outcome: 'accepted', method: 'totp', accepted: await onAccepted(trx, 'totp') } as const;
+    }
     const held = await holdSecondFactorUnlessLocked(trx, user.id, now);
     if (!held) return { outcome: 'locked', lockedUntil: await readSecondFactorLock(trx, user.id) } as const;
-    const method = candidate && (await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, options.totpSecretSealed));
+    const method = candidate && (await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, early.ok ? options.totpSecretSealed : early.secretSealed));
     if (method) {
       if (held.failures > 0) await resetSecondFactorFailures(trx, user.id);
+      if (options.recordSignIn) await recordLogin(trx, user.id, now, method);
       return { outcome: 'accepted', method, accepted: await onAccepted(trx, method) } as const;
     }
     const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
@@ -81,6 +96,23 @@ export async function attemptSecondFactorCode<T>(
       if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)));
       return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
   }
+}
+
+/**
+ * The authenticator code checked before the transaction, when the secret is known: `ok` with the
+ * matched step, or what the general path should use as the secret (null when this check already
+ * refused the code, so it is not computed again; the caller's value when it could not check).
+ */
+function earlyTotpCheck(
+  context: AppContext,
+  user: User,
+  candidate: Candidate | undefined,
+  totpSecretSealed: string | null | undefined,
+  now: number,
+): { ok: true; step: number } | { ok: false; secretSealed: string | null | undefined } {
+  if (candidate?.method !== 'one_time_code' || candidate.code.length !== 6 || typeof totpSecretSealed !== 'string') return { ok: false, secretSealed: totpSecretSealed };
+  const check = verifyTotp(nodeHmac, openTotpSecret(context, totpSecretSealed), candidate.code, now, user.totpLastAcceptedStep);
+  return check.ok ? { ok: true, step: check.step } : { ok: false, secretSealed: null };
 }
 
 /** A submitted code with its look-up hashes, computed before the transaction. */

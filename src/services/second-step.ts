@@ -10,7 +10,6 @@ import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '
 import type { Database, User } from '../store/schema.js';
 import { deleteSession } from '../store/sessions.js';
 import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
-import { recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import { addReplacementRecoveryCode } from './recovery-codes.js';
@@ -60,14 +59,14 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
         if (!(await takeSignInChallenge(trx, challenge.id))) throw new ChallengeAlreadyCompleted();
         if (previousSessionId) await deleteSession(trx, previousSessionId);
         const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method });
-        await recordLogin(trx, user.id, now, method);
         await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method } });
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;
         return { session, recoveryCodesRemaining };
       },
-      { totpSecretSealed: open.totpSecretSealed },
+      // The sign-in's time and method go on the member's row with the code's use (one write).
+      { totpSecretSealed: open.totpSecretSealed, recordSignIn: true },
     );
   } catch (error) {
     if (error instanceof ChallengeAlreadyCompleted) return fail('unauthenticated', { detail: 'This sign-in was already completed.' });
