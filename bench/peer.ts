@@ -88,7 +88,8 @@ function signCookie(value: string): string {
   return encodeURIComponent(`${value}.${createHmac('sha256', peerSecret).update(value).digest('base64')}`);
 }
 
-const peerAgent = new Agent({ keepAlive: true, maxSockets: 4 });
+// No keep-alive: the seeding between two requests can outlast the peer's idle-connection timeout.
+const peerAgent = new Agent({ keepAlive: false });
 const json = (peer: Peer, cookie?: string) => ({ 'content-type': 'application/json', origin: peer.origin, ...(cookie ? { cookie } : {}) });
 
 /** Seeds `count` members mid-sign-in per label, after one real sign-up (for the password hash and the row shapes). */

@@ -213,8 +213,8 @@ async function main(): Promise<void> {
   const passwordHash = await createArgon2Hasher().hash(password);
   const seed = (label: string, count: number, withChallenges = true) => seedMembersMidSignIn({ databaseUrl, serverKeyBase64, passwordHash, count, label, withChallenges });
   // Enough members that no valid code is ever a replay (T5): far more than this machine serves.
-  const validSignIns = await seed('valid', 8_000 * durationInSeconds);
-  const guessedSignIns = await seed('wrong', Math.ceil((12_000 * durationInSeconds) / wrongCodesPerMember));
+  const validSignIns = await seed('valid', 4_000 * durationInSeconds);
+  const guessedSignIns = await seed('wrong', Math.ceil((8_000 * durationInSeconds) / wrongCodesPerMember));
   const [sessionMember] = await seed('session', 1);
   const passwordMembers = await seed('password', quick ? 500 : 2_000, false);
   const stormSqlite = await seed('storm', stormMembers, false);
