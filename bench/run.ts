@@ -274,14 +274,16 @@ async function main(): Promise<void> {
   await stopPeer(peer, peerDir);
   peer = undefined;
   peerDir = undefined;
-  log(`RSS of Tessera (SQLite) after the side-by-side scenarios: ${rssInMegabytes(tessera.pid!)} MB`);
+  const rssStages: string[] = [`${rssInMegabytes(tessera.pid!)} MB after the side-by-side scenarios`];
 
   log('token endpoint…');
   const tokens = await measureCodeExchanges({ base, adminCookie, wanted: quick ? 500 : 4_000, gatherSeconds: quick ? 8 : 25 });
 
+  rssStages.push(`${rssInMegabytes(tessera.pid!)} MB after the token endpoint`);
   log(`sign-in storm on SQLite (${stormMembers} members)…`);
   const storms: StormResult[] = [await signInStorm({ database: 'SQLite', base, members: stormSqlite, password, addressBlock: 1 })];
 
+  rssStages.push(`${rssInMegabytes(tessera.pid!)} MB after the storm`);
   log(`users grid on SQLite (${gridMembers} members)…`);
   const gridRows = await measureGrid('SQLite', base, await seedGrid(base, serverEnv(tesseraPort, databaseUrl)));
   const rssAfterSqlite = rssInMegabytes(tessera.pid!);
@@ -323,17 +325,17 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`Token endpoint: ${tokens.row.requestsPerSecond} code exchanges/s (${tokens.row.total} codes, p50 ${tokens.row.p50} ms, p99 ${tokens.row.p99} ms, ${tokens.row.unexpected} unexpected answers); the codes were obtained through the authorization flow at ${tokens.gatherPerSecond}/s.`);
   out.push('');
-  out.push('| sign-in storm | members | signed in | total s | password step p50 / p99 ms (first try to answer) | 503 busy answers, retried | second step p50 / p99 ms | `/healthz` during it: answers, p50 / p99 / max ms | failures |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  out.push('| sign-in storm | members | signed in | total s | password step p50 / p99 ms (first try to answer) | 503 busy answers, retried | connection resets, retried | second step p50 / p99 ms | `/healthz` during it: answers, p50 / p99 / max ms | failures |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const s of storms) {
-    out.push(`| ${s.database} | ${s.members} | ${s.signedIn} | ${s.totalSeconds} | ${s.passwordStep.p50} / ${s.passwordStep.p99} | ${s.busyAnswers} | ${s.secondStep.p50} / ${s.secondStep.p99} | ${s.health.count}, ${s.health.p50} / ${s.health.p99} / ${s.health.max} | ${s.failures.join('; ') || 'none'} |`);
+    out.push(`| ${s.database} | ${s.members} | ${s.signedIn} | ${s.totalSeconds} | ${s.passwordStep.p50} / ${s.passwordStep.p99} | ${s.busyAnswers} | ${s.connectionResets} | ${s.secondStep.p50} / ${s.secondStep.p99} | ${s.health.count}, ${s.health.p50} / ${s.health.p99} / ${s.health.max} | ${s.failures.join('; ') || 'none'} |`);
   }
   out.push('');
   out.push(`| users grid, ${gridMembers.toLocaleString('en')} members, ${gridConnections} connection | requests/s | p50 ms | p99 ms | unexpected answers |`);
   out.push('|---|---:|---:|---:|---:|');
   for (const row of gridRows) out.push(`| ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.unexpected} |`);
   out.push('');
-  out.push(`Tessera (SQLite) server RSS after all its scenarios: ${rssAfterSqlite} MB.`);
+  out.push(`Tessera (SQLite) server RSS after all its scenarios: ${rssAfterSqlite} MB (${rssStages.join(', ')}).`);
   console.log(out.join('\n'));
 }
 

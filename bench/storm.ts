@@ -17,6 +17,8 @@ export interface StormResult {
   failures: string[];
   /** 503 busy answers to the password step (each retried after its Retry-After). */
   busyAnswers: number;
+  /** Requests sent again after a kept-alive connection was reset. */
+  connectionResets: number;
   passwordStep: { p50: number; p99: number };
   secondStep: { p50: number; p99: number };
   health: { count: number; p50: number; p99: number; max: number };
@@ -35,6 +37,18 @@ export async function signInStorm(options: { database: string; base: string; mem
   const healthTimes: number[] = [];
   const failures: string[] = [];
   let running = true;
+  let connectionResets = 0;
+  // A kept-alive connection the server closed while the member waited is reset on reuse; a
+  // browser then sends the request again on a new connection, and so does the member here.
+  const sendAgain = async (method: string, url: string, headers: Record<string, string>, body: string) => {
+    try {
+      return await send(crowd, method, url, headers, body);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+      connectionResets++;
+      return send(crowd, method, url, headers, body);
+    }
+  };
 
   const probing = (async () => {
     while (running) {
@@ -56,18 +70,18 @@ export async function signInStorm(options: { database: string; base: string; mem
         // end): the member's app waits that long, plus a random share to spread the retries, and
         // tries again. The password step's time is the member's: from the first try to the answer.
         let t0 = performance.now();
-        let login = await send(crowd, 'POST', `${base}/api/v1/auth/login`, headers, JSON.stringify({ email: member.email, password }));
+        let login = await sendAgain('POST', `${base}/api/v1/auth/login`, headers, JSON.stringify({ email: member.email, password }));
         while (login.status === 503) {
           busyAnswers++;
           const retryAfterInSeconds = Number(login.headers['retry-after'] ?? 1);
           await new Promise((resolve) => setTimeout(resolve, retryAfterInSeconds * 1000 * (1 + Math.random())));
-          login = await send(crowd, 'POST', `${base}/api/v1/auth/login`, headers, JSON.stringify({ email: member.email, password }));
+          login = await sendAgain('POST', `${base}/api/v1/auth/login`, headers, JSON.stringify({ email: member.email, password }));
         }
         passwordTimes.push(performance.now() - t0);
         const challenge = cookieFrom(login, 'tessera_challenge');
         if (login.status !== 200 || !challenge) throw new Error(`password step ${login.status} ${login.body.slice(0, 120)}`);
         t0 = performance.now();
-        const second = await send(crowd, 'POST', `${base}/api/v1/auth/two-factor`, { ...headers, cookie: challenge }, JSON.stringify({ code: generateTotp(nodeHmac, member.secret, Date.now()) }));
+        const second = await sendAgain('POST', `${base}/api/v1/auth/two-factor`, { ...headers, cookie: challenge }, JSON.stringify({ code: generateTotp(nodeHmac, member.secret, Date.now()) }));
         secondStepTimes.push(performance.now() - t0);
         if (second.status !== 200 || !cookieFrom(second, 'tessera_session')) throw new Error(`second step ${second.status} ${second.body.slice(0, 120)}`);
         signedIn++;
@@ -94,6 +108,7 @@ export async function signInStorm(options: { database: string; base: string; mem
     signedIn,
     failures: [...new Set(failures)].slice(0, 5),
     busyAnswers,
+    connectionResets,
     passwordStep: stats(passwordTimes),
     secondStep: stats(secondStepTimes),
     health: { count: healthTimes.length, ...health },
