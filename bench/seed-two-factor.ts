@@ -11,13 +11,15 @@ import { hashToken, newOpaqueToken } from '../src/security/tokens.js';
 import { openStore } from '../src/store/database.js';
 
 export interface SeededSignIn {
+  /** The open challenge's cookie value (unused when seeded without challenges). */
   challengeToken: string;
   secret: Uint8Array;
+  email: string;
 }
 
 const rowsPerInsert = 500;
 
-export async function seedMembersMidSignIn(options: { databaseUrl: string; serverKeyBase64: string; passwordHash: string; count: number; label: string }): Promise<SeededSignIn[]> {
+export async function seedMembersMidSignIn(options: { databaseUrl: string; serverKeyBase64: string; passwordHash: string; count: number; label: string; withChallenges?: boolean }): Promise<SeededSignIn[]> {
   const store = openStore(options.databaseUrl);
   const secretBox = createSecretBox(parseServerKey(options.serverKeyBase64));
   const now = Date.now();
@@ -34,7 +36,7 @@ export async function seedMembersMidSignIn(options: { databaseUrl: string; serve
           const index = start + offset;
           const secret = new Uint8Array(randomBytes(20));
           const challengeToken = newOpaqueToken();
-          signIns.push({ challengeToken, secret });
+          signIns.push({ challengeToken, secret, email: `${options.label}-${index}@bench.example` });
           const email = `${options.label}-${index}@bench.example`;
           return { userId: newId(now, systemRandom), email, secret, challengeToken };
         });
@@ -65,6 +67,7 @@ export async function seedMembersMidSignIn(options: { databaseUrl: string; serve
           .insertInto('totpCredentials')
           .values(batch.map((member) => ({ userId: member.userId, secretSealed: secretBox.seal(encodeBase32(member.secret)), confirmedAt: now })))
           .execute();
+        if (options.withChallenges === false) continue;
         await trx
           .insertInto('signInChallenges')
           .values(batch.map((member) => ({ id: newId(now, systemRandom), tokenHash: hashToken(member.challengeToken), userId: member.userId, createdAt: now, expiresAt: now + 60 * 60 * 1000, ip: '127.0.0.1', userAgent: 'bench' })))

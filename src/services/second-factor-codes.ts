@@ -11,8 +11,9 @@ import { nodeHmac } from '../security/hmac.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { Database, SmsCodePurpose, User } from '../store/schema.js';
 import { consumeSmsCode } from '../store/text-messages.js';
-import { countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFactorLock, resetSecondFactorFailures } from '../store/second-factor-throttle.js';
+import { claimTotpStepUnlessLocked, countSecondFactorFailure, holdSecondFactorUnlessLocked, readSecondFactorLock, resetSecondFactorFailures } from '../store/second-factor-throttle.js';
 import { claimTotpStep, findTotpSecretSealed } from '../store/totp.js';
+import { recordLogin } from '../store/users.js';
 import { recordAudit, type AuditEntry } from './audit.js';
 import { fail, nowInMs, type AppContext, type Failure, type Outcome, type RequestOrigin } from './context.js';
 import { recoveryCodeHashes } from './recovery-codes.js';
@@ -41,7 +42,16 @@ export function openTotpSecret(context: AppContext, sealed: string): Uint8Array 
  *
  * The lock e-mail goes out after the commit. Only keyed hashes and HMACs run inside the
  * transaction (no argon2). `totpSecretSealed`: the member's sealed TOTP secret when the caller
- * already read it (null: none), saving a read.
+ * already read it (null: none), saving a read. `recordSignIn`: the code completes a sign-in, whose
+ * time and method are written on the member's row with the code's use (before `onAccepted`).
+ *
+ * The common case, a right authenticator code with the secret known, is checked before the
+ * transaction (HMACs only) against the last accepted step as read with the request, and then
+ * claimed in one statement that also checks the lock and clears the count
+ * (claimTotpStepUnlessLocked): one write of the member's row. If that statement changes nothing
+ * (locked, or the step taken meanwhile) the general path above runs in the same transaction and
+ * answers as it always did. A code that fails this early check fails the check under the lock too
+ * (a later last step only refuses more), so the general path does not compute it again.
  */
 export async function attemptSecondFactorCode<T>(
   context: AppContext,
@@ -50,7 +60,7 @@ export async function attemptSecondFactorCode<T>(
   origin: RequestOrigin,
   actor: AuditEntry['actor'],
   onAccepted: (trx: Kysely<Database>, method: SecondFactorMethod) => Promise<T>,
-  options: { totpSecretSealed?: string | null } = {},
+  options: { totpSecretSealed?: string | null; recordSignIn?: boolean } = {},
 ): Promise<Outcome<{ method: SecondFactorMethod; accepted: T }>> {
   const now = nowInMs(context);
   // Already locked when the request's member was read: the lock only ends with time, so no
@@ -59,15 +69,21 @@ export async function attemptSecondFactorCode<T>(
   if (locked) return locked;
   const candidate = candidateOf(context, user.id, code);
   const { consecutiveFailureLimit, lockInMs } = secondFactorLockPolicy;
+  const early = earlyTotpCheck(context, user, candidate, options.totpSecretSealed, now);
   const attempt = await context.db.transaction().execute(async (trx) => {
+    if (early.ok && (await claimTotpStepUnlessLocked(trx, user.id, early.step, now, options.recordSignIn ? { method: 'totp' } : undefined))) {
+      return { outcome: 'accepted', method: 'totp', accepted: await onAccepted(trx, 'totp') } as const;
+    }
     const held = await holdSecondFactorUnlessLocked(trx, user.id, now);
     if (!held) return { outcome: 'locked', lockedUntil: await readSecondFactorLock(trx, user.id) } as const;
-    const used: CodeUse = candidate ? await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, options.totpSecretSealed) : { ok: false, reason: 'invalid_code' };
+    const used: CodeUse = candidate ? await useCode(trx, context, user.id, candidate, held.totpLastAcceptedStep, now, early.ok ? options.totpSecretSealed : early.secretSealed) : { ok: false, reason: 'invalid_code' };
     if (used.ok) {
       if (held.failures > 0) await resetSecondFactorFailures(trx, user.id);
+      if (options.recordSignIn) await recordLogin(trx, user.id, now, used.method);
       return { outcome: 'accepted', method: used.method, accepted: await onAccepted(trx, used.method) } as const;
     }
     // T5 with L3: a code already used counts as a wrong one, through the same count and lock.
+    const reason = used.reason === 'invalid_code' && !early.ok && early.replayed ? 'code_already_used' : used.reason;
     const counted = await countSecondFactorFailure(trx, user.id, now, consecutiveFailureLimit, lockInMs);
     if (!counted.counted) return { outcome: 'locked', lockedUntil: counted.lockedUntil } as const;
     await recordAudit(trx, context, {
@@ -76,9 +92,9 @@ export async function attemptSecondFactorCode<T>(
       actor,
       targetUserId: user.id,
       origin,
-      ...(used.reason === 'code_already_used' ? { details: { reason: used.reason } } : {}),
+      ...(reason === 'code_already_used' ? { details: { reason } } : {}),
     });
-    return { outcome: 'rejected', reason: used.reason, lockedUntil: counted.lockedNow ? counted.lockedUntil : null } as const;
+    return { outcome: 'rejected', reason, lockedUntil: counted.lockedNow ? counted.lockedUntil : null } as const;
   });
   switch (attempt.outcome) {
     case 'accepted':
@@ -97,6 +113,24 @@ export async function attemptSecondFactorCode<T>(
       }
       return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code is not correct.' }] });
   }
+}
+
+/**
+ * The authenticator code checked before the transaction, when the secret is known: `ok` with the
+ * matched step, or what the general path should use as the secret (null when this check already
+ * refused the code, so it is not computed again; the caller's value when it could not check).
+ */
+function earlyTotpCheck(
+  context: AppContext,
+  user: User,
+  candidate: Candidate | undefined,
+  totpSecretSealed: string | null | undefined,
+  now: number,
+): { ok: true; step: number } | { ok: false; secretSealed: string | null | undefined; replayed: boolean } {
+  if (candidate?.method !== 'one_time_code' || candidate.code.length !== 6 || typeof totpSecretSealed !== 'string') return { ok: false, secretSealed: totpSecretSealed, replayed: false };
+  const check = verifyTotp(nodeHmac, openTotpSecret(context, totpSecretSealed), candidate.code, now, user.totpLastAcceptedStep);
+  // A right code of a step already accepted (T5) stays refused; `replayed` lets the answer say so.
+  return check.ok ? { ok: true, step: check.step } : { ok: false, secretSealed: null, replayed: check.reason === 'replayed' };
 }
 
 /** A submitted code with its look-up hashes, computed before the transaction. */

@@ -49,7 +49,7 @@ export class ChallengeAlreadyCompleted extends Error {}
 export async function completeSignInChallenge(
   trx: Kysely<Database>,
   context: AppContext,
-  input: { challengeId: string; user: User; method: SignInMethod; origin: RequestOrigin; previousSessionId?: string; details?: Record<string, unknown> },
+  input: { challengeId: string; user: User; method: SignInMethod; origin: RequestOrigin; previousSessionId?: string; details?: Record<string, unknown>; loginRecorded?: boolean },
 ): Promise<StartedSession> {
   const { user, method, origin } = input;
   if (!(await takeSignInChallenge(trx, input.challengeId))) throw new ChallengeAlreadyCompleted();
@@ -57,7 +57,8 @@ export async function completeSignInChallenge(
   // W5 P5: a factor the organization does not count leads into the setup of one it does.
   const setupOnly = await mustSetUpAfterSecondStep(trx, user, nowInMs(context));
   const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method, setupOnly });
-  await recordLogin(trx, user.id, nowInMs(context), method);
+  // `loginRecorded`: the code's check already wrote the sign-in on the member's row (one write).
+  if (!input.loginRecorded) await recordLogin(trx, user.id, nowInMs(context), method);
   await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.signed_in', actor: memberActor(user.id), targetUserId: user.id, origin, details: { method: 'password', secondFactor: method, ...input.details } });
   return session;
 }
@@ -79,13 +80,14 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
       origin,
       { type: 'anonymous', userId: null },
       async (trx, method) => {
-        const session = await completeSignInChallenge(trx, context, { challengeId: challenge.id, user, method, origin, previousSessionId, details: { method: challenge.firstFactor } });
+        const session = await completeSignInChallenge(trx, context, { challengeId: challenge.id, user, method, origin, previousSessionId, details: { method: challenge.firstFactor }, loginRecorded: true });
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;
         return { session, recoveryCodesRemaining };
       },
-      { totpSecretSealed: open.totpSecretSealed },
+      // The sign-in's time and method go on the member's row with the code's use (one write).
+      { totpSecretSealed: open.totpSecretSealed, recordSignIn: true },
     );
   } catch (error) {
     if (error instanceof ChallengeAlreadyCompleted) return fail('unauthenticated', { detail: 'This sign-in was already completed.' });

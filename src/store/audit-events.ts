@@ -1,14 +1,28 @@
 import type { Kysely } from 'kysely';
+import { prepareStatement } from './prepared.js';
 import type { AuditEvent, AuditEventTable, Database } from './schema.js';
 
 /** A row to insert: the table's columns, with `details` as an object (stored as JSON text). */
 export type NewAuditEvent = Omit<AuditEventTable, 'details'> & { details?: Record<string, unknown> };
 
+const insertAuditEventStatement = prepareStatement<AuditEventTable, never>(
+  ['id', 'organizationId', 'actorType', 'actorUserId', 'type', 'targetUserId', 'ip', 'createdAt', 'details'],
+  (db, event) => db.insertInto('auditEvents').values(event),
+);
+
 export async function insertAuditEvent(db: Kysely<Database>, event: NewAuditEvent): Promise<void> {
-  await db
-    .insertInto('auditEvents')
-    .values({ ...event, details: JSON.stringify(event.details ?? {}) })
-    .execute();
+  // Every sign-in and every wrong code writes one (prepared once: see prepared.ts).
+  await insertAuditEventStatement(db, {
+    id: event.id,
+    organizationId: event.organizationId ?? null,
+    actorType: event.actorType,
+    actorUserId: event.actorUserId ?? null,
+    type: event.type,
+    targetUserId: event.targetUserId ?? null,
+    ip: event.ip ?? null,
+    createdAt: event.createdAt,
+    details: JSON.stringify(event.details ?? {}),
+  });
 }
 
 export interface AuditEventQuery {

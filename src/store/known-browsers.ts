@@ -1,6 +1,7 @@
 // G1/B2: the `known_browsers` table. Tokens are looked up by SHA-256 only; every change that
 // depends on the current state is one conditional statement.
 import type { Kysely } from 'kysely';
+import { prepareStatement } from './prepared.js';
 import type { Database, KnownBrowser } from './schema.js';
 
 export interface NewKnownBrowser {
@@ -13,11 +14,13 @@ export interface NewKnownBrowser {
   userAgent: string | null;
 }
 
+const insertKnownBrowserStatement = prepareStatement<Required<NewKnownBrowser>, never>(['id', 'userId', 'tokenHash', 'createdAt', 'expiresAt', 'ip', 'userAgent'], (db, browser) =>
+  db.insertInto('knownBrowsers').values({ ...browser, lastUsedAt: browser.createdAt, rememberedAt: null, rememberedUntil: null }),
+);
+
 export async function insertKnownBrowser(db: Kysely<Database>, browser: NewKnownBrowser): Promise<void> {
-  await db
-    .insertInto('knownBrowsers')
-    .values({ ...browser, lastUsedAt: browser.createdAt, rememberedAt: null, rememberedUntil: null })
-    .execute();
+  // Every sign-in from a new browser writes one (prepared once: see prepared.ts).
+  await insertKnownBrowserStatement(db, { id: browser.id, userId: browser.userId, tokenHash: browser.tokenHash, createdAt: browser.createdAt, expiresAt: browser.expiresAt, ip: browser.ip ?? null, userAgent: browser.userAgent ?? null });
 }
 
 /** The browser whose cookie carries this token, while it has not expired. */

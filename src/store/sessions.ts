@@ -1,8 +1,40 @@
 import type { Kysely } from 'kysely';
-import type { Database, NewSession, Session } from './schema.js';
+import { prepareStatement } from './prepared.js';
+import type { Database, NewSession, Session, SignInMethod } from './schema.js';
+
+interface SessionRow {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  reauthenticatedAt: number | null;
+  ip: string | null;
+  userAgent: string | null;
+  setupOnly: number;
+  secondFactorVerifiedAt: number | null;
+  secondFactor: SignInMethod | null;
+}
+const insertSessionStatement = prepareStatement<SessionRow, never>(
+  ['id', 'tokenHash', 'userId', 'createdAt', 'lastSeenAt', 'reauthenticatedAt', 'ip', 'userAgent', 'setupOnly', 'secondFactorVerifiedAt', 'secondFactor'],
+  (db, session) => db.insertInto('sessions').values(session),
+);
 
 export async function insertSession(db: Kysely<Database>, session: NewSession): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+  // Every sign-in writes one (prepared once: see prepared.ts).
+  await insertSessionStatement(db, {
+    id: session.id,
+    tokenHash: session.tokenHash,
+    userId: session.userId,
+    createdAt: session.createdAt,
+    lastSeenAt: session.lastSeenAt,
+    reauthenticatedAt: session.reauthenticatedAt ?? null,
+    ip: session.ip ?? null,
+    userAgent: session.userAgent ?? null,
+    setupOnly: session.setupOnly ?? 0,
+    secondFactorVerifiedAt: session.secondFactorVerifiedAt ?? null,
+    secondFactor: session.secondFactor ?? null,
+  });
 }
 
 export async function findSessionByTokenHash(db: Kysely<Database>, tokenHash: string): Promise<Session | undefined> {

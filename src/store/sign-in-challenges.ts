@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import { changedRows, prepareStatement } from './prepared.js';
 import type { Database, SignInChallenge, SignInChallengeTable, User } from './schema.js';
 
 export async function insertSignInChallenge(db: Kysely<Database>, challenge: Insertable<SignInChallengeTable>): Promise<void> {
@@ -9,10 +10,11 @@ export async function findSignInChallenge(db: Kysely<Database>, tokenHash: strin
   return db.selectFrom('signInChallenges').selectAll().where('tokenHash', '=', tokenHash).where('expiresAt', '>', nowInMs).executeTakeFirst();
 }
 
+const takeSignInChallengeStatement = prepareStatement<{ challengeId: string }, never>(['challengeId'], (db, { challengeId }) => db.deleteFrom('signInChallenges').where('id', '=', challengeId));
+
 /** Completes a challenge once: false when another request already completed it. */
 export async function takeSignInChallenge(db: Kysely<Database>, challengeId: string): Promise<boolean> {
-  const result = await db.deleteFrom('signInChallenges').where('id', '=', challengeId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  return changedRows(await takeSignInChallengeStatement(db, { challengeId })) > 0;
 }
 
 /** A challenge given up half-way (signing out before the code): its cookie stops working at once. */
@@ -35,16 +37,20 @@ export interface OpenChallenge {
  * L1: an open challenge with its member and authenticator secret in one read: the second step is
  * on the sign-in hot path, and every statement there counts.
  */
-export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHash: string, nowInMs: number): Promise<OpenChallenge | undefined> {
-  const row = await db
+const findOpenChallengeWithMemberStatement = prepareStatement((['tokenHash', 'nowInMs'] as const), (db, values: { tokenHash: string; nowInMs: number }) =>
+  db
     .selectFrom('signInChallenges as c')
     .innerJoin('users as u', 'u.id', 'c.userId')
     .leftJoin('totpCredentials as t', 't.userId', 'c.userId')
     .selectAll('u')
     .select(['c.id as challengeId', 'c.tokenHash as challengeTokenHash', 'c.createdAt as challengeCreatedAt', 'c.expiresAt as challengeExpiresAt', 'c.ip as challengeIp', 'c.userAgent as challengeUserAgent', 'c.firstFactor as challengeFirstFactor', 't.secretSealed as totpSecretSealed'])
-    .where('c.tokenHash', '=', tokenHash)
-    .where('c.expiresAt', '>', nowInMs)
-    .executeTakeFirst();
+    .where('c.tokenHash', '=', values.tokenHash)
+    .where('c.expiresAt', '>', values.nowInMs),
+);
+
+export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHash: string, nowInMs: number): Promise<OpenChallenge | undefined> {
+  // Prepared once (prepared.ts): the second step's first statement.
+  const row = (await findOpenChallengeWithMemberStatement(db, { tokenHash, nowInMs })).rows[0];
   if (!row) return undefined;
   const { challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, challengeFirstFactor, totpSecretSealed, ...user } = row;
   return {

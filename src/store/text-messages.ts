@@ -2,6 +2,7 @@
 // hashes only; the send counters are throttle counters, src/throttling). Every "use once" and
 // every count is one conditional statement, so it holds across instances on one database.
 import type { Kysely } from 'kysely';
+import { changedRows, prepareStatement, type PreparedStatement } from './prepared.js';
 import type { Database, SmsCodePurpose } from './schema.js';
 import { refreshTwoFactorEnabled } from './totp.js';
 
@@ -81,7 +82,35 @@ export async function insertSmsCode(db: Kysely<Database>, code: NewSmsCode): Pro
  * and (for enrolment codes) has tries left: one conditional UPDATE, so of several requests with
  * the same code exactly one wins. N5: `codeHashes` under every loaded server key.
  */
+type ConsumeValues = { userId: string; purpose: SmsCodePurpose; nowInMs: number } & Record<`hash${number}`, string>;
+/** One prepared statement per number of look-up hashes (one per loaded server key, N5). */
+const consumeStatements = new Map<number, PreparedStatement<ConsumeValues, never>>();
+
+function consumeStatementFor(hashCount: number): PreparedStatement<ConsumeValues, never> {
+  let statement = consumeStatements.get(hashCount);
+  if (!statement) {
+    const hashNames = Array.from({ length: hashCount }, (_, i) => `hash${i}` as const);
+    statement = prepareStatement<ConsumeValues, never>(['userId', 'purpose', 'nowInMs', ...hashNames], (db, values) =>
+      db
+        .updateTable('smsCodes')
+        .set({ usedAt: values.nowInMs })
+        .where('id', '=', (eb) => eb.selectFrom('smsCodes').select('id').where('userId', '=', values.userId).where('purpose', '=', values.purpose).orderBy('id', 'desc').limit(1))
+        .where('userId', '=', values.userId)
+        .where('codeHash', 'in', hashNames.map((name) => values[name]!))
+        .where('usedAt', 'is', null)
+        .where('expiresAt', '>', values.nowInMs),
+    );
+    consumeStatements.set(hashCount, statement);
+  }
+  return statement;
+}
+
 export async function consumeSmsCode(db: Kysely<Database>, userId: string, purpose: SmsCodePurpose, codeHashes: string[], nowInMs: number, attemptLimit?: number): Promise<boolean> {
+  // Every six-digit code tried at the second step runs this (prepared once: see prepared.ts).
+  if (attemptLimit === undefined && codeHashes.length > 0) {
+    const values = { userId, purpose, nowInMs, ...Object.fromEntries(codeHashes.map((hash, i) => [`hash${i}`, hash])) } as ConsumeValues;
+    return changedRows(await consumeStatementFor(codeHashes.length)(db, values)) > 0;
+  }
   let query = db
     .updateTable('smsCodes')
     .set({ usedAt: nowInMs })
