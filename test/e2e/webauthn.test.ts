@@ -121,19 +121,23 @@ describe('Security keys and passkeys in the browser (W1–W4)', () => {
     await page.waitForURL('**/settings');
   });
 
-  it('W3: signs in with the passkey alone from the sign-in page (the button, and the browser’s passkey autofill)', async () => {
+  it('W3: signs in with the passkey alone from the sign-in page (the browser’s passkey autofill, and the button)', async () => {
     const { page } = person;
-    await setPresence(passkey, false);
-    await signOut(page);
-    expect(await page.getByLabel('E-mail').getAttribute('autocomplete')).toBe('username webauthn');
-    // The button: the autofill request waits (no presence) and the button's request replaces it.
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await setPresence(passkey, true);
-    await page.waitForURL('**/settings');
     // The autofill (conditional mediation): the authenticator answers as soon as the page asks.
+    await setPresence(passkey, true);
     await signOut(page);
     await page.waitForURL('**/settings');
     expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true);
+    // The button, in a browser without passkey autofill (a request waiting in the autofill would
+    // otherwise race the button's own for the authenticator's answer).
+    await page.addInitScript('PublicKeyCredential.isConditionalMediationAvailable = async () => false;');
+    await setPresence(passkey, false);
+    await signOut(page);
+    await page.reload();
+    expect(await page.getByLabel('E-mail').getAttribute('autocomplete')).toBe('username webauthn');
+    await setPresence(passkey, true);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL('**/settings');
   });
 
   it('W3 W4: a passkey answer without user verification is refused', async () => {
@@ -165,6 +169,8 @@ describe('Security keys and passkeys in the browser (W1–W4)', () => {
   it('W1 W4: registers a security key and signs in with it', async () => {
     const { page } = person;
     await page.goto('/login');
+    await setPresence(passkey, true);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL('**/settings');
     await passkey.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: passkey.authenticatorId });
     const usbKey = await addAuthenticator(page, { transport: 'usb', hasResidentKey: false, hasUserVerification: false });
