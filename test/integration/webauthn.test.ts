@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsOf, Browser, enrolTotp, expectProblem, inviteMember, nextStep, totpCode, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
+import { createRoot } from '../support/attestation-certificates.js';
 import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 
@@ -385,7 +386,9 @@ describe('W5 organization policy', () => {
   it('W5: with an allow-list of models, a key without an attestation statement of an allowed model is refused', async () => {
     const admin = await signUpMember(t, { email: nextEmail('models') });
     const allowed = '0f0e0d0c-0b0a-0908-0706-050403020100';
-    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: [allowed.toUpperCase()] } })).json().twoFactor.allowedAuthenticators).toEqual([allowed]);
+    // W5: a model comes with its attestation root (any parseable certificate will do for this test).
+    const rootCertificates = [(await createRoot()).pem];
+    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: [{ aaguid: allowed.toUpperCase(), rootCertificates }] } })).json().twoFactor.allowedAuthenticators).toEqual([allowed]);
     const options = (await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).json();
     expect(options.attestation).toBe('direct');
     const unlisted = new SoftwareAuthenticator({ origin, rpId });
