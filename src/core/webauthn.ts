@@ -127,9 +127,10 @@ export function decodeAllowedAuthenticators(stored: string | null): string[] | n
 export type AuthenticatorModelCheck = { ok: true } | { ok: false; reason: 'model_not_allowed' | 'attestation_required' };
 
 /**
- * W5: with an allow-list, a credential is accepted only when its attestation statement (verified
- * by the library against the administrator's certificates) names an allowed model. The AAGUID of
- * a credential registered without attestation ('none') cannot be trusted, so it is refused.
+ * W5: with an allow-list, a credential is accepted only when its attestation statement carries a
+ * certificate chain (x5c) and names an allowed model; that the chain leads to the administrator's
+ * root for that model is checked next (core/attestation-chain.ts). The AAGUID of a credential
+ * registered without attestation ('none', or self-attestation) cannot be trusted, so it is refused.
  */
 export function checkAuthenticatorModel(allowed: readonly string[] | null, credential: { aaguid: string; attested: boolean }): AuthenticatorModelCheck {
   if (allowed === null) return { ok: true };

@@ -1,5 +1,6 @@
 // What the API shows of stored rows, with the matching response schemas. Secrets (password
 // hashes, token hashes) have no place here, and the schemas drop anything not listed.
+import { describeRootCertificate } from '../services/attestation-certificates.js';
 import { decodeAllowedAuthenticators, decodeAllowedMethods, factorMethods } from '../core/webauthn.js';
 import { decodeCountryList } from '../core/phone-number.js';
 import { twoFactorRequiredBy } from '../core/policy.js';
@@ -42,6 +43,21 @@ export const organizationSchema = {
         allowedMethods: { type: 'array', items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W5: the second factors that count.' },
         requirePhishingResistant: { type: 'boolean', description: 'W5: only security keys and passkeys satisfy the requirement.' },
         allowedAuthenticators: { type: ['array', 'null'], items: { type: 'string' }, description: 'W5: allowed authenticator models (AAGUIDs); null: any.' },
+        authenticatorModels: {
+          type: 'array',
+          description: 'W5: each allowed model with the attestation root certificates its attestation chain must lead to (GET and PATCH /api/v1/organization only).',
+          items: {
+            type: 'object',
+            properties: {
+              aaguid: { type: 'string' },
+              rootCertificates: {
+                type: 'array',
+                items: { type: 'object', properties: { pem: { type: 'string' }, subject: { type: 'string' }, validTo: { type: 'string', format: 'date-time' }, sha256: { type: 'string' } }, required: ['pem', 'subject', 'validTo', 'sha256'] },
+              },
+            },
+            required: ['aaguid', 'rootCertificates'],
+          },
+        },
       },
       required: ['requirement', 'requiredFrom', 'recoveryCodePolicy', 'smsAllowed', 'smsCodeLength', 'smsAllowedCountries', 'rememberBrowserDays', 'allowedMethods', 'requirePhishingResistant', 'allowedAuthenticators'],
     },
@@ -50,7 +66,23 @@ export const organizationSchema = {
   required: ['id', 'name', 'brandName', 'twoFactor', 'passkeySignIn'],
 } as const;
 
-export function organizationView(organization: Organization) {
+/** W5: an allowed model and its roots, as administrators see them. */
+export interface AuthenticatorModelView {
+  aaguid: string;
+  rootCertificates: Array<{ pem: string; subject: string; validTo: string; sha256: string }>;
+}
+
+export function authenticatorModelsView(organization: Organization, roots: ReadonlyMap<string, readonly string[]>): AuthenticatorModelView[] {
+  return (decodeAllowedAuthenticators(organization.allowedAuthenticators) ?? []).map((aaguid) => ({
+    aaguid,
+    rootCertificates: (roots.get(aaguid) ?? []).flatMap((pem) => {
+      const described = describeRootCertificate(pem);
+      return described ? [described] : [];
+    }),
+  }));
+}
+
+export function organizationView(organization: Organization, authenticatorModels?: AuthenticatorModelView[]) {
   return {
     id: organization.id,
     name: organization.name,
@@ -66,6 +98,7 @@ export function organizationView(organization: Organization) {
       allowedMethods: decodeAllowedMethods(organization.allowedMethods) ?? [...factorMethods],
       requirePhishingResistant: organization.requirePhishingResistant === 1,
       allowedAuthenticators: decodeAllowedAuthenticators(organization.allowedAuthenticators),
+      ...(authenticatorModels !== undefined && { authenticatorModels }),
     },
     passkeySignIn: organization.passkeySignIn === 1,
   };

@@ -12,6 +12,8 @@ import { listAuditEvents } from '../store/audit-events.js';
 import type { AuditEvent, Organization, RecoveryCodePolicy, TwoFactorRequirement } from '../store/schema.js';
 import { encodeDirectoryCursor, type DirectoryQuery } from '../core/user-directory.js';
 import { listDirectory, sortValueOf, type UserWithFactors, listFactorMethods } from '../store/user-directory.js';
+import { replaceAttestationRoots } from '../store/webauthn-attestation-roots.js';
+import { describeRootCertificate } from './attestation-certificates.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
 import type { Authenticated } from './sessions.js';
@@ -71,6 +73,8 @@ export async function updateOrganizationSettings(
   changes: OrganizationChanges,
   origin: RequestOrigin,
   requirementChange: RequirementChange = {},
+  /** W5: the allowed models' attestation root certificates (PEM) replacing the stored ones. */
+  attestationRoots?: ReadonlyMap<string, readonly string[]>,
 ): Promise<Outcome<{ organization: Organization }>> {
   const now = nowInMs(context);
   // Checked against the organization as this request found it; the updates below are conditional,
@@ -82,6 +86,7 @@ export async function updateOrganizationSettings(
   const done = await context.db.transaction().execute(async (trx) => {
     const previousRememberDays = changes.rememberBrowserDays === undefined ? undefined : (await findOrganizationById(trx, organizationId))?.rememberBrowserDays;
     await updateOrganization(trx, organizationId, changes);
+    if (attestationRoots !== undefined) await replaceAttestationRoots(trx, organizationId, attestationRoots);
     // B2: a shorter promise (or none) than members were given: every remembered browser asks again.
     if (previousRememberDays !== undefined && changes.rememberBrowserDays !== undefined && forgetsRememberedBrowsers(previousRememberDays, changes.rememberBrowserDays)) {
       const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
@@ -93,7 +98,9 @@ export async function updateOrganizationSettings(
       if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'phishing_resistant_required', count } });
     }
     if (Object.keys(changes).length > 0) {
-      await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes } });
+      // W5: the roots by fingerprint (SHA-256), not the certificates themselves.
+      const rootFingerprints = attestationRoots && Object.fromEntries([...attestationRoots].map(([aaguid, pems]) => [aaguid, pems.map((pem) => describeRootCertificate(pem)?.sha256 ?? null)]));
+      await recordAudit(trx, context, { organizationId, type: 'organization.updated', actor, targetUserId: null, origin, details: { changes, ...(rootFingerprints && { attestationRoots: rootFingerprints }) } });
     }
     let toNotify: MemberContact[] = [];
     let administratorsToTell: MemberContact[] = [];

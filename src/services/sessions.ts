@@ -5,7 +5,7 @@ import { newId } from '../core/ids.js';
 import { twoFactorSetupRequirement } from '../core/policy.js';
 import { computeRequiredActions, type RequiredAction } from '../core/required-actions.js';
 import { checkSessionValidity, shouldRefreshLastSeen } from '../core/session-policy.js';
-import { decodeAllowedMethods, hasCountedFactor } from '../core/webauthn.js';
+import { decodeAllowedMethods, hasCountedFactor, isMethodCounted, type FactorMethod } from '../core/webauthn.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import { deleteSession, deleteSessionOfUser, deleteSetupOnlySessionsOfUser, insertSession, touchSession } from '../store/sessions.js';
 import type { Database, Organization, SignInMethod, User } from '../store/schema.js';
@@ -117,6 +117,15 @@ export function setupRequirementOf(user: Pick<User, 'twoFactorRequired'>, organi
 }
 
 /** W5: the organization's policy of methods as the core reads it. */
+/**
+ * W5: whether members may set up `method` under the organization's allowed methods (the
+ * phishing-resistant requirement does not stop anyone adding another factor; it only decides
+ * which ones count).
+ */
+export function isMethodAllowedBy(organization: Pick<Organization, 'allowedMethods' | 'requirePhishingResistant'>, method: FactorMethod): boolean {
+  return isMethodCounted(method, { ...factorPolicyOf(organization), requirePhishingResistant: false });
+}
+
 export function factorPolicyOf(organization: Pick<Organization, 'allowedMethods' | 'requirePhishingResistant'>) {
   return { allowedMethods: decodeAllowedMethods(organization.allowedMethods), requirePhishingResistant: organization.requirePhishingResistant === 1 };
 }

@@ -34,7 +34,7 @@ import { fail, nowInMs, type AppContext, type Failure, type Outcome, type Reques
 import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { attemptSecondFactorCode, refuseWhileLocked, smsCodeHash, smsCodeHashes } from './second-factor-codes.js';
-import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
+import { completeSetupSessions, isMethodAllowedBy, type Authenticated, type StartedSession } from './sessions.js';
 
 /** The keyed hash that counts texts per number without storing the number in clear. */
 export function phoneHash(context: Pick<AppContext, 'keyedHasher'>, e164: string): string {
@@ -45,6 +45,8 @@ function isSmsAllowed(organization: Pick<Organization, 'smsAllowed'>): boolean {
   return organization.smsAllowed === 1;
 }
 
+/** W5: the organization's allowed methods leave text messages out. */
+const methodNotAllowed = (): Failure => fail('method_not_allowed', { detail: 'Your organization does not allow text messages for two-factor authentication.' });
 const notAllowed = (): Failure => fail('sms_not_allowed', { detail: 'Your organization does not allow text messages for two-factor authentication.' });
 
 /** Thrown inside the transaction when a send counter is full, so nothing of the send is kept. */
@@ -194,6 +196,7 @@ function phoneNumberRefusal(reason: 'unknown_country' | 'invalid_number' | 'not_
 export async function startSmsEnrollment(context: AppContext, auth: Authenticated, input: SmsEnrollmentInput, origin: RequestOrigin): Promise<Outcome<{ phoneNumber: string; expiresAt: number }>> {
   if (auth.user.emailVerifiedAt === null) return fail('email_not_verified', { detail: 'Verify your e-mail address before turning on two-factor authentication.' });
   if (!isSmsAllowed(auth.organization)) return notAllowed();
+  if (!isMethodAllowedBy(auth.organization, 'sms')) return methodNotAllowed();
   const allowedCountries = decodeCountryList(auth.organization.smsAllowedCountries);
   const parsed = parsePhoneNumber(input.phoneNumber, input.country, allowedCountries);
   if (!parsed.ok) return phoneNumberRefusal(parsed.reason, allowedCountries);
@@ -216,6 +219,8 @@ export async function startSmsEnrollment(context: AppContext, auth: Authenticate
  */
 export async function confirmSmsEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ phoneNumber: string; recoveryCodes?: string[]; session?: StartedSession }>> {
   if (!isSmsAllowed(auth.organization)) return notAllowed();
+  // W5: a number added before the organization stopped counting text messages is not activated.
+  if (!isMethodAllowedBy(auth.organization, 'sms')) return methodNotAllowed();
   const now = nowInMs(context);
   const userId = auth.user.id;
   const pending = await findPendingSmsEnrollment(context.db, userId, now);

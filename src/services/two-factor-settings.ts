@@ -17,7 +17,7 @@ import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from
 import { forgetRememberedBrowsers } from './known-browsers.js';
 import { issueRecoveryCodes, readRecoveryCodes, type DisplayedRecoveryCode } from './recovery-codes.js';
 import { attemptSecondFactorCode, openTotpSecret } from './second-factor-codes.js';
-import { completeSetupSessions, type Authenticated, type StartedSession } from './sessions.js';
+import { completeSetupSessions, isMethodAllowedBy, type Authenticated, type StartedSession } from './sessions.js';
 import { readSmsStatus, type SmsStatus } from './text-messages.js';
 
 const totpSecretLengthInBytes = 20; // T3, RFC 4226 §4 R6 recommends 160 bits
@@ -53,8 +53,11 @@ export interface StartedEnrollment {
 }
 
 /** T1–T3: a new secret, sealed at rest, pending until confirmed; replaces any pending one. */
+const totpNotAllowed = () => fail('method_not_allowed', { detail: 'Your organization does not allow authenticator apps for two-factor authentication.' });
+
 export async function startTotpEnrollment(context: AppContext, auth: Authenticated): Promise<Outcome<{ enrollment: StartedEnrollment }>> {
   if (auth.user.emailVerifiedAt === null) return fail('email_not_verified', { detail: 'Verify your e-mail address before turning on two-factor authentication.' });
+  if (!isMethodAllowedBy(auth.organization, 'totp')) return totpNotAllowed();
   const now = nowInMs(context);
   const secret = encodeBase32(context.random.bytes(totpSecretLengthInBytes));
   const expiresAt = now + enrollmentLifetimeInMs;
@@ -66,6 +69,8 @@ export async function startTotpEnrollment(context: AppContext, auth: Authenticat
 
 /** T4–T6: a valid current code activates the pending secret and returns a new set of recovery codes. */
 export async function confirmTotpEnrollment(context: AppContext, auth: Authenticated, code: string, origin: RequestOrigin): Promise<Outcome<{ recoveryCodes: string[]; session?: StartedSession }>> {
+  // W5: a setup started before the organization stopped allowing the method is not finished.
+  if (!isMethodAllowedBy(auth.organization, 'totp')) return totpNotAllowed();
   const now = nowInMs(context);
   const pending = await findPendingEnrollment(context.db, auth.user.id, now);
   if (!pending) return fail('not_found', { detail: 'There is no setup in progress, or it expired. Start again.' });

@@ -98,6 +98,14 @@ export interface RegisteredCredential {
    * 'none' and self-attestation prove nothing about the model (W5).
    */
   attested: boolean;
+  /** W5: the attestation statement's x5c (DER, leaf first); empty without one. */
+  attestationCertificates: Uint8Array[];
+}
+
+/** The x5c of a verified attestation statement (at most a few certificates; more is refused later). */
+function attestationCertificatesOf(attestationObject: Parameters<typeof decodeAttestationObject>[0]): Uint8Array[] {
+  const x5c: unknown = decodeAttestationObject(attestationObject).get('attStmt').get('x5c');
+  return Array.isArray(x5c) ? x5c.filter((certificate): certificate is Uint8Array => certificate instanceof Uint8Array) : [];
 }
 
 /** W1 W4: verifies a registration (challenge, origin, RP id, user presence; user verification for a passkey); undefined when it fails. */
@@ -124,7 +132,8 @@ export async function verifyRegistration(context: AppContext, response: Registra
       backupEligible: info.credentialDeviceType === 'multiDevice',
       backedUp: info.credentialBackedUp,
       userVerified: info.userVerified,
-      attested: info.fmt !== 'none' && decodeAttestationObject(info.attestationObject).get('attStmt').get('x5c') !== undefined,
+      attested: info.fmt !== 'none' && attestationCertificatesOf(info.attestationObject).length > 0,
+      attestationCertificates: info.fmt === 'none' ? [] : attestationCertificatesOf(info.attestationObject),
     };
   } catch {
     // Any malformed or failing response: the library throws with a reason we do not pass on.

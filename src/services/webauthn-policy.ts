@@ -3,11 +3,13 @@
 // authenticator models may be registered.
 import type { Kysely } from 'kysely';
 import { mustSetUpAtSignIn } from '../core/required-actions.js';
+import { maxAllowedAuthenticatorModels, maxRootCertificateLength, maxRootCertificatesPerModel } from '../core/attestation-chain.js';
 import { checkFactorPolicy, decodeAllowedMethods, hasCountedFactor, normaliseAaguid, type FactorMethod } from '../core/webauthn.js';
 import { findOrganizationById } from '../store/organizations.js';
 import type { Database, Organization, User } from '../store/schema.js';
 import { listFactorMethods } from '../store/user-directory.js';
-import { fail, type Failure } from './context.js';
+import { fail, type Outcome } from './context.js';
+import { parseRootCertificate } from './attestation-certificates.js';
 import type { OrganizationChanges } from './organization.js';
 import { factorPolicyOf, setupRequirementOf } from './sessions.js';
 
@@ -22,14 +24,60 @@ export async function mustSetUpAfterSecondStep(db: Kysely<Database>, user: User,
   return mustSetUpAtSignIn(setupRequirementOf(user, organization), hasCountedFactor(methods, factorPolicyOf(organization)), nowInMs);
 }
 
+/** W5: an allowed model as a PATCH names it: an AAGUID alone keeps the roots already stored for it. */
+export type AllowedAuthenticatorInput = string | { aaguid: string; rootCertificates: string[] };
+
 interface PolicyInput {
-  twoFactor?: { allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: string[] | null };
+  twoFactor?: { allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: AllowedAuthenticatorInput[] | null };
 }
 
-/** Adds the W5 changes of a PATCH to `changes`; a policy that leaves nothing usable is refused. */
-export function webAuthnPolicyChanges(input: PolicyInput, organization: Organization, changes: OrganizationChanges): Failure | undefined {
+const modelsField = 'twoFactor.allowedAuthenticators';
+
+/**
+ * W5: the allowed models with their attestation root certificates (PEM, as parsed), or a refusal:
+ * every model needs at least one root, given now or stored before, and every certificate given
+ * must be exactly one parseable X.509 certificate.
+ */
+function allowedModelsOf(entries: readonly AllowedAuthenticatorInput[], storedRoots: ReadonlyMap<string, readonly string[]>): Outcome<{ roots: Map<string, string[]> }> {
+  if (entries.length > maxAllowedAuthenticatorModels) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `Allow at most ${maxAllowedAuthenticatorModels} models.` }] });
+  const roots = new Map<string, string[]>();
+  for (const entry of entries) {
+    const rawAaguid = typeof entry === 'string' ? entry : entry.aaguid;
+    const aaguid = normaliseAaguid(rawAaguid);
+    if (aaguid === undefined) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `${rawAaguid.slice(0, 40)} is not an AAGUID.` }] });
+    let certificates: string[];
+    if (typeof entry === 'string') {
+      certificates = [...(storedRoots.get(aaguid) ?? [])];
+    } else {
+      if (entry.rootCertificates.length > maxRootCertificatesPerModel) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `Give at most ${maxRootCertificatesPerModel} root certificates for ${aaguid}.` }] });
+      certificates = [];
+      for (const [index, text] of entry.rootCertificates.entries()) {
+        const certificate = text.length <= maxRootCertificateLength ? parseRootCertificate(text) : undefined;
+        if (!certificate) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `Root certificate ${index + 1} of ${aaguid} is not an X.509 certificate (PEM or base64 DER).` }] });
+        certificates.push(certificate.toString());
+      }
+    }
+    const merged = [...new Set([...(roots.get(aaguid) ?? []), ...certificates])];
+    if (merged.length === 0) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `Add the attestation root certificate of ${aaguid}.` }] });
+    if (merged.length > maxRootCertificatesPerModel) return fail('validation_failed', { fieldErrors: [{ field: modelsField, message: `Give at most ${maxRootCertificatesPerModel} root certificates for ${aaguid}.` }] });
+    roots.set(aaguid, merged);
+  }
+  return { ok: true, roots };
+}
+
+/**
+ * Adds the W5 changes of a PATCH to `changes`; a policy that leaves nothing usable is refused.
+ * `roots` comes back when the allow-list is replaced (empty when it is removed): the attestation
+ * root certificates to store for each allowed model, in the same transaction.
+ */
+export function webAuthnPolicyChanges(
+  input: PolicyInput,
+  organization: Organization,
+  changes: OrganizationChanges,
+  storedRoots: ReadonlyMap<string, readonly string[]> = new Map(),
+): Outcome<{ roots?: Map<string, string[]> }> {
   const asked = input.twoFactor;
-  if (!asked) return undefined;
+  if (!asked) return { ok: true };
   const allowedMethods = asked.allowedMethods ?? decodeAllowedMethods(organization.allowedMethods);
   const requirePhishingResistant = asked.requirePhishingResistant ?? organization.requirePhishingResistant === 1;
   const check = checkFactorPolicy({ allowedMethods, requirePhishingResistant });
@@ -37,12 +85,16 @@ export function webAuthnPolicyChanges(input: PolicyInput, organization: Organiza
     const message = check.reason === 'no_method_allowed' ? 'Allow at least one method.' : 'Requiring phishing-resistant sign-in needs security keys and passkeys to be allowed.';
     return fail('validation_failed', { fieldErrors: [{ field: 'twoFactor.allowedMethods', message }] });
   }
+  let roots: Map<string, string[]> | undefined;
+  if (asked.allowedAuthenticators === null) roots = new Map();
+  else if (asked.allowedAuthenticators !== undefined) {
+    const models = allowedModelsOf(asked.allowedAuthenticators, storedRoots);
+    if (!models.ok) return models;
+    roots = models.roots;
+  }
   if (asked.allowedMethods !== undefined) changes.allowedMethods = asked.allowedMethods.length === 3 ? null : JSON.stringify(asked.allowedMethods);
   if (asked.requirePhishingResistant !== undefined) changes.requirePhishingResistant = asked.requirePhishingResistant ? 1 : 0;
   if (asked.allowedAuthenticators === null) changes.allowedAuthenticators = null;
-  else if (asked.allowedAuthenticators !== undefined) {
-    const aaguids = [...new Set(asked.allowedAuthenticators.map((value) => normaliseAaguid(value)).filter((value): value is string => value !== undefined))];
-    changes.allowedAuthenticators = JSON.stringify(aaguids);
-  }
-  return undefined;
+  else if (roots !== undefined) changes.allowedAuthenticators = JSON.stringify([...roots.keys()]);
+  return { ok: true, ...(roots !== undefined && { roots }) };
 }

@@ -2,6 +2,8 @@
 // and removing them (with the D1 rules). Each change is audited in its transaction and e-mailed
 // after the commit. The protocol runs in webauthn-ceremonies.ts; the lock in webauthn-assertions.ts.
 import { twoFactorRequiredBy } from '../core/policy.js';
+import { findAttestationRoots } from '../store/webauthn-attestation-roots.js';
+import { verifyAttestationTrust } from './attestation-certificates.js';
 import { credentialNameOf, decodeAllowedAuthenticators, checkAuthenticatorModel, isMethodCounted, storageOf, webAuthnChallengeLifetimeInMs, type WebAuthnKind } from '../core/webauthn.js';
 import { newId } from '../core/ids.js';
 import { twoFactorEnabledMessage, webAuthnChangedMessage } from '../mail/templates.js';
@@ -106,14 +108,18 @@ export async function finishWebAuthnRegistration(
   const kind: WebAuthnKind = purpose === 'register_passkey' ? 'passkey' : 'security_key';
   const registered = await verifyRegistration(context, input.response, challenge, kind);
   if (!registered) return registrationRefused();
-  const model = checkAuthenticatorModel(decodeAllowedAuthenticators(auth.organization.allowedAuthenticators), registered);
-  if (!model.ok) return fail('method_not_allowed', { detail: 'Your organization does not allow this model of security key or passkey.' });
+  const allowedModels = decodeAllowedAuthenticators(auth.organization.allowedAuthenticators);
+  const model = checkAuthenticatorModel(allowedModels, registered);
+  // W5: the statement's signature was checked by the library; that its chain leads to a root the
+  // administrator supplied for this model is checked here, offline, at the server's clock.
+  const trust = model.ok && allowedModels !== null ? verifyAttestationTrust(registered.attestationCertificates, await findAttestationRoots(context.db, auth.organization.id, registered.aaguid.toLowerCase()), registered.aaguid, now) : model;
+  if (!model.ok || !trust.ok) return fail('method_not_allowed', { detail: 'Your organization does not allow this model of security key or passkey.' });
   if (await findWebAuthnCredentialByCredentialId(context.db, registered.credentialId)) return fail('webauthn_already_registered');
   const name = credentialNameOf(input.name, kind);
   const id = newId(now, context.random);
   const done = await context.db.transaction().execute(async (trx) => {
     const isFirstFactor = !(await hasTotpCredential(trx, userId)) && !(await hasSmsNumber(trx, userId)) && (await countWebAuthnCredentials(trx, userId)) === 0;
-    const { attested: _attested, ...stored } = registered;
+    const { attested: _attested, attestationCertificates: _certificates, ...stored } = registered;
     await insertWebAuthnCredential(trx, { id, userId, ...stored, kind, name, createdAt: now });
     let recoveryCodes: string[] | undefined;
     // P5 W5: a setup-only session ends here (also for a member whose other factors do not count).

@@ -14,6 +14,7 @@ import * as knownBrowsers from './migrations/2026_11_29_0012_known_browsers.js';
 import * as oidcProvider from './migrations/2026_11_29_0014_oidc_provider.js';
 import * as webauthn from './migrations/2026_11_29_0015_webauthn.js';
 import * as singleSignOn from './migrations/2026_11_29_0016_single_sign_on.js';
+import * as attestationRoots from './migrations/2026_11_29_0017_attestation_roots.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_29_0014_oidc_provider': oidcProvider,
   '2026_11_29_0015_webauthn': webauthn,
   '2026_11_29_0016_single_sign_on': singleSignOn,
+  '2026_11_29_0017_attestation_roots': attestationRoots,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -241,6 +241,7 @@ export interface Database {
   ssoDomains: SsoDomainTable;
   webauthnCredentials: WebAuthnCredentialTable;
   webauthnChallenges: WebAuthnChallengeTable;
+  webauthnAttestationRoots: WebAuthnAttestationRootTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -372,6 +373,15 @@ export interface WebAuthnCredentialTable {
   name: string;
   createdAt: number;
   lastUsedAt: number | null;
+}
+
+/** W5: an allowed authenticator model's attestation root certificates, as the administrator supplied them. */
+export interface WebAuthnAttestationRootTable {
+  organizationId: string;
+  /** Lower-case, as in organizations.allowed_authenticators. */
+  aaguid: string;
+  /** JSON array of PEM blocks. */
+  certificates: string;
 }
 
 /** A ceremony's challenge, taken once (DELETE … RETURNING) within 5 minutes. */

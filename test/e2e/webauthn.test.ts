@@ -10,6 +10,7 @@ import { launchBrowser, newPerson, type Person } from './support/browser.js';
 import { readMailbox } from './support/mailbox.js';
 import { delay, openSecuritySettings, signOut } from './support/pages.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { createRoot } from '../support/attestation-certificates.js';
 
 const run = Date.now().toString(36);
 const account = { organization: 'Keyed', name: 'Ada Keys', email: `ada.${run}@keyed.test`, password: 'a long and careful passphrase' };
@@ -185,5 +186,35 @@ describe('Security keys and passkeys in the browser (W1–W4)', () => {
     await passwordThenKey(page, usbKey);
     await page.waitForURL('**/settings');
     expect(person.consoleErrors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
+  });
+
+  it('W5: the administrator allows one model with its attestation root, and stops counting authenticator apps; the Security page then does not offer one', async () => {
+    const { page } = person;
+    const root = await createRoot();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Organization settings' }).waitFor();
+    const section = page.getByRole('region', { name: 'Sign-in methods' });
+    await section.getByText('Any model of security key or passkey may be registered.').waitFor();
+    await section.getByRole('button', { name: 'Add a model' }).click();
+    await section.getByLabel('Model 1: AAGUID').fill('0F0E0D0C-0B0A-0908-0706-050403020100');
+    // Without its root the form says what is missing.
+    await section.getByRole('button', { name: 'Save sign-in methods' }).click();
+    await section.getByText('Model 1: paste its attestation root certificate (PEM).').waitFor();
+    await section.getByLabel('Model 1: attestation root certificates').fill(root.pem);
+    await section.getByLabel('Authenticator app').uncheck();
+    await section.getByRole('button', { name: 'Save sign-in methods' }).click();
+    await section.getByText('The sign-in methods have been saved.').waitFor();
+    const saved = section.getByRole('list', { name: 'Saved root certificates of model 1' });
+    expect(await saved.textContent()).toContain('CN=Test Vendor Root');
+    expect(await section.getByLabel('Model 1: AAGUID').inputValue()).toBe('0f0e0d0c-0b0a-0908-0706-050403020100');
+    // After a reload the model and its root are read back.
+    await page.reload();
+    expect(await page.getByRole('list', { name: 'Saved root certificates of model 1' }).textContent()).toContain('valid until');
+
+    await openSecuritySettings(page);
+    const app = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 4, name: 'Authenticator app' }) });
+    await app.getByText('Not allowed by your organization').waitFor();
+    expect(await app.textContent()).toContain('does not allow authenticator apps');
+    expect(await page.getByRole('button', { name: /Set up an authenticator app|Turn on two-factor authentication/ }).count()).toBe(0);
   });
 });

@@ -103,7 +103,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
     const turnedOn = await requireTwoFactor(admin);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
     expect(turnedOn.json()).toMatchObject({ id: admin.organizationId, twoFactor: { requirement: 'required', requiredFrom: null } });
-    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
+    expect((await admin.browser.get('/api/v1/organization')).json().twoFactor).toEqual({ requirement: 'required', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null, authenticatorModels: [] });
 
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_required');
     expect(events).toHaveLength(1);
@@ -147,7 +147,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOff = await admin.browser.patch('/api/v1/organization', { twoFactor: { requirement: 'optional' } });
     expect(turnedOff.statusCode, turnedOff.body).toBe(200);
-    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
+    expect(turnedOff.json().twoFactor).toEqual({ requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null, authenticatorModels: [] });
     const events = await organizationEvents(admin.organizationId, 'organization.two_factor_optional');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'member', actorUserId: admin.userId });
@@ -262,7 +262,7 @@ describe(`organization two-factor policy on ${testDatabaseKind}`, () => {
 
     const turnedOn = await requireTwoFactor(admin, deadline);
     expect(turnedOn.statusCode, turnedOn.body).toBe(200);
-    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null });
+    expect(turnedOn.json().twoFactor).toEqual({ requirement: 'required', requiredFrom: deadline, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null, authenticatorModels: [] });
     expect((await organizationEvents(admin.organizationId, 'organization.two_factor_required'))[0]!.details).toEqual({ requiredFrom: deadline });
     const [mail] = await mailTo(t, member.email, 'Your organization now requires two-factor authentication');
     expect(mail!.text).toContain(new Date(deadlineInMs).toUTCString());

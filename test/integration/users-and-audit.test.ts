@@ -259,7 +259,7 @@ describe(`users grid, organization settings and audit log on ${testDatabaseKind}
       id: organizationId,
       name: 'Audit Company',
       brandName: 'Audit Brand',
-      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null },
+      twoFactor: { requirement: 'optional', requiredFrom: null, recoveryCodePolicy: 'deplete', smsAllowed: true, smsCodeLength: 6, smsAllowedCountries: null, rememberBrowserDays: 0, allowedMethods: ['totp', 'sms', 'webauthn'], requirePhishingResistant: false, allowedAuthenticators: null, authenticatorModels: [] },
       passkeySignIn: true,
     });
     expect((await admin.get('/api/v1/organization')).json()).toMatchObject({ name: 'Audit Company', brandName: 'Audit Brand' });

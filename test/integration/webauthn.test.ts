@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsOf, Browser, enrolTotp, expectProblem, inviteMember, nextStep, totpCode, mailTo, readUser, signUpMember, startChallenge, type Member } from '../support/two-factor.js';
 import { SoftwareAuthenticator } from '../support/software-authenticator.js';
+import { createRoot } from '../support/attestation-certificates.js';
 import { purgeExpiredRecords } from '../../src/services/housekeeping.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 
@@ -382,10 +383,40 @@ describe('W5 organization policy', () => {
     expectProblem(await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'passkey' }), 403, 'method_not_allowed');
   });
 
+  it('W5: an authenticator app or text messages the organization does not allow cannot be set up (method_not_allowed), nor a setup started before finished', async () => {
+    const admin = await signUpMember(t, { email: nextEmail('methods') });
+    // A setup of each started while both were allowed…
+    const totpStarted = await admin.browser.post('/api/v1/me/two-factor/totp');
+    expect(totpStarted.statusCode, totpStarted.body).toBe(201);
+    const number = { typed: '+41 76 444 12 34', e164: '+41764441234' };
+    expect((await admin.browser.post('/api/v1/me/two-factor/sms', { phoneNumber: number.typed })).statusCode).toBe(201);
+    const textedCode = /^(\d{6,7}) /.exec(t.texts().find((text) => text.to === number.e164)!.body)![1]!;
+
+    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedMethods: ['webauthn'] } })).statusCode).toBe(200);
+    // …is not finished once they are not allowed.
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/totp/confirm', { code: totpCode(t, totpStarted.json().secret) }), 403, 'method_not_allowed', 'totp confirm');
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/sms/confirm', { code: textedCode }), 403, 'method_not_allowed', 'sms confirm');
+    // And no new setup starts (nor is anything texted).
+    const textsBefore = t.texts().length;
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/totp'), 403, 'method_not_allowed', 'totp start');
+    expectProblem(await admin.browser.post('/api/v1/me/two-factor/sms', { phoneNumber: '+41 76 444 12 35' }), 403, 'method_not_allowed', 'sms start');
+    expect(t.texts().length).toBe(textsBefore);
+    expect((await admin.browser.get('/api/v1/me/two-factor')).json()).toMatchObject({ enabled: false, methods: [] });
+
+    // Allowed again, each can be set up.
+    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedMethods: ['totp', 'sms'] } })).statusCode).toBe(200);
+    expect((await admin.browser.post('/api/v1/me/two-factor/totp')).statusCode).toBe(201);
+    t.clock.advance(2 * 60 * 1000); // S2: past the interval between two texts to one member
+    const smsAgain = await admin.browser.post('/api/v1/me/two-factor/sms', { phoneNumber: '+41 76 444 12 36' });
+    expect(smsAgain.statusCode, smsAgain.body).toBe(201);
+  });
+
   it('W5: with an allow-list of models, a key without an attestation statement of an allowed model is refused', async () => {
     const admin = await signUpMember(t, { email: nextEmail('models') });
     const allowed = '0f0e0d0c-0b0a-0908-0706-050403020100';
-    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: [allowed.toUpperCase()] } })).json().twoFactor.allowedAuthenticators).toEqual([allowed]);
+    // W5: a model comes with its attestation root (any parseable certificate will do for this test).
+    const rootCertificates = [(await createRoot()).pem];
+    expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: [{ aaguid: allowed.toUpperCase(), rootCertificates }] } })).json().twoFactor.allowedAuthenticators).toEqual([allowed]);
     const options = (await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' })).json();
     expect(options.attestation).toBe('direct');
     const unlisted = new SoftwareAuthenticator({ origin, rpId });

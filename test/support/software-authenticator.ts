@@ -1,5 +1,6 @@
 // A software WebAuthn authenticator for the integration tests, built on node:crypto alone: it
-// makes real attestation objects ('none', or 'packed' self-attestation) and real assertions,
+// makes real attestation objects ('none', 'packed' self-attestation, or 'packed' full attestation
+// with a certificate chain the test made) and real assertions,
 // ES256 (WebAuthn Level 3 §6.1, §6.5, §8.2), so the server's library checks real bytes.
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 
@@ -100,14 +101,17 @@ export class SoftwareAuthenticator {
     return Buffer.concat([sha256(rpId), Buffer.from([flags]), count, ...(attested ? [attested] : [])]);
   }
 
-  private sign(data: Buffer): Buffer {
+  private sign(data: Buffer, key: KeyObject = this.privateKey): Buffer {
     const signer = createSign('sha256');
     signer.update(data);
-    return signer.sign(this.privateKey); // DER, as WebAuthn wants for ES256
+    return signer.sign(key); // DER, as WebAuthn wants for ES256
   }
 
   /** navigator.credentials.create(): the RegistrationResponseJSON for these creation options. */
-  register(creationOptions: { challenge: string; user: { id: string } }, input: { format?: 'none' | 'packed'; userVerified?: boolean; origin?: string; rpId?: string } = {}) {
+  register(
+    creationOptions: { challenge: string; user: { id: string } },
+    input: { format?: 'none' | 'packed'; userVerified?: boolean; origin?: string; rpId?: string; attestation?: { certificates: Buffer[]; privateKey: KeyObject } } = {},
+  ) {
     this.userHandle = creationOptions.user.id;
     const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: creationOptions.challenge, origin: input.origin ?? this.options.origin, crossOrigin: false }));
     const idLength = Buffer.alloc(2);
@@ -117,12 +121,19 @@ export class SoftwareAuthenticator {
     const authData = this.authenticatorData(input.rpId ?? this.options.rpId, flags, this.counter, attestedCredentialData);
     const format = input.format ?? 'none';
     const attStmt =
-      format === 'packed'
-        ? new Map<Cbor, Cbor>([
+      format === 'packed' && input.attestation
+        ? // Full attestation (§8.2): signed with the attestation key, its certificate chain in x5c.
+          new Map<Cbor, Cbor>([
             ['alg', -7],
-            ['sig', this.sign(Buffer.concat([authData, sha256(clientDataJSON)]))],
+            ['sig', this.sign(Buffer.concat([authData, sha256(clientDataJSON)]), input.attestation.privateKey)],
+            ['x5c', input.attestation.certificates],
           ])
-        : new Map<Cbor, Cbor>();
+        : format === 'packed'
+          ? new Map<Cbor, Cbor>([
+              ['alg', -7],
+              ['sig', this.sign(Buffer.concat([authData, sha256(clientDataJSON)]))],
+            ])
+          : new Map<Cbor, Cbor>();
     const attestationObject = encodeCbor(
       new Map<Cbor, Cbor>([
         ['fmt', format],

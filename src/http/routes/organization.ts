@@ -6,7 +6,9 @@ import { encodeCountryList, maxAllowedCountries, normaliseCountryList } from '..
 import type { Role } from '../../core/roles.js';
 import { decodeDirectoryCursor, defaultDirection, directorySortKeys, type DirectorySortKey, type SortDirection } from '../../core/user-directory.js';
 import type { AppContext } from '../../services/context.js';
-import { webAuthnPolicyChanges } from '../../services/webauthn-policy.js';
+import { webAuthnPolicyChanges, type AllowedAuthenticatorInput } from '../../services/webauthn-policy.js';
+import { maxAllowedAuthenticatorModels, maxRootCertificateLength, maxRootCertificatesPerModel } from '../../core/attestation-chain.js';
+import { listAttestationRoots } from '../../store/webauthn-attestation-roots.js';
 import type { FactorMethod } from '../../core/webauthn.js';
 import { inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.js';
 import { listMembers, listMembersNotSetUp, updateOrganizationSettings, type OrganizationChanges, type RequirementChange } from '../../services/organization.js';
@@ -16,9 +18,10 @@ import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
 import { emailField, idField, nameField, noContent, objectSchema, problemResponses, roleField, textField } from '../schemas.js';
-import { invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView, pendingMemberSchema } from '../views.js';
+import { authenticatorModelsView, invitationSchema, invitationView, memberRowSchema, memberRowView, organizationSchema, organizationView, pendingMemberSchema } from '../views.js';
 
 const pageSize = 50;
+const aaguidPattern = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
 /** P1: the confirmation lists this many members not set up yet, and counts the rest. */
 const pendingListLimit = 100;
 
@@ -38,10 +41,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
     '/api/v1/organization',
     // Open during setup (P5): it shows nothing that GET /api/v1/session does not already show.
     { config: { access: 'member', completes: ['two_factor_setup_required'], grant: 'organization:read' }, schema: { tags: ['organization'], summary: 'The member’s organization.', response: { 200: organizationSchema, ...problemResponses(401) } } },
-    async (request) => organizationView(requireAuth(request.auth).organization),
+    async (request) => {
+      const organization = requireAuth(request.auth).organization;
+      return organizationView(organization, authenticatorModelsView(organization, await listAttestationRoots(context.db, organization.id)));
+    },
   );
 
-  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null; rememberBrowserDays?: number; allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: string[] | null }; passkeySignIn?: boolean } }>(
+  app.patch<{ Body: { name?: string; brandName?: string | null; twoFactor?: { recoveryCodePolicy?: RecoveryCodePolicy; requirement?: TwoFactorRequirement; requiredFrom?: string | null; smsAllowed?: boolean; smsCodeLength?: 6 | 7; smsAllowedCountries?: string[] | null; rememberBrowserDays?: number; allowedMethods?: FactorMethod[]; requirePhishingResistant?: boolean; allowedAuthenticators?: AllowedAuthenticatorInput[] | null }; passkeySignIn?: boolean } }>(
     '/api/v1/organization',
     {
       config: { access: 'admin', sensitive: true, recentPassword: true },
@@ -68,8 +74,27 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
             allowedMethods: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string', enum: ['totp', 'sms', 'webauthn'] }, description: 'W5: the second factors that count.' },
             requirePhishingResistant: { type: 'boolean', description: 'W5: only security keys and passkeys satisfy the requirement; members with only other factors must set one up (P5).' },
             allowedAuthenticators: {
-              anyOf: [{ type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' } }, { type: 'null' }],
-              description: 'W5: allowed authenticator models (AAGUIDs), checked against the attestation statement at registration; null: any.',
+              anyOf: [
+                {
+                  type: 'array',
+                  maxItems: maxAllowedAuthenticatorModels,
+                  items: {
+                    anyOf: [
+                      { type: 'string', pattern: aaguidPattern },
+                      objectSchema(
+                        {
+                          aaguid: { type: 'string', pattern: aaguidPattern },
+                          rootCertificates: { type: 'array', minItems: 1, maxItems: maxRootCertificatesPerModel, items: { type: 'string', minLength: 1, maxLength: maxRootCertificateLength } },
+                        },
+                        ['aaguid', 'rootCertificates'],
+                      ),
+                    ],
+                  },
+                },
+                { type: 'null' },
+              ],
+              description:
+                'W5: allowed authenticator models, checked at registration against the attestation statement, whose certificate chain must lead to one of the model’s root certificates (PEM, or base64 DER as in a FIDO metadata statement’s attestationRootCertificates). An entry is `{aaguid, rootCertificates}`, or an AAGUID alone to keep the roots already stored for it; null: any model.',
             },
           }),
           passkeySignIn: { type: 'boolean', description: 'W3: members may sign in with a passkey alone.' },
@@ -96,8 +121,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
       }
       if (twoFactor?.rememberBrowserDays !== undefined) changes.rememberBrowserDays = twoFactor.rememberBrowserDays;
       if (request.body.passkeySignIn !== undefined) changes.passkeySignIn = request.body.passkeySignIn ? 1 : 0;
-      const policyRefusal = webAuthnPolicyChanges(request.body, requireAuth(request.auth).organization, changes);
-      if (policyRefusal) return sendProblem(reply, policyRefusal);
+      const organizationId = requireAuth(request.auth).organization.id;
+      const storedRoots = Array.isArray(twoFactor?.allowedAuthenticators) ? await listAttestationRoots(context.db, organizationId) : undefined;
+      const policy = webAuthnPolicyChanges(request.body, requireAuth(request.auth).organization, changes, storedRoots);
+      if (!policy.ok) return sendProblem(reply, policy);
       if (changes.name === '') return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'name', message: 'Enter a name.' }] });
       const requirementChange: RequirementChange = {};
       if (twoFactor?.requirement !== undefined) requirementChange.requirement = twoFactor.requirement;
@@ -106,9 +133,9 @@ export function registerOrganizationRoutes(app: FastifyInstance, context: AppCon
         if (requiredFrom !== null && !Number.isFinite(requiredFrom)) return sendProblem(reply, { code: 'validation_failed', fieldErrors: [{ field: 'twoFactor.requiredFrom', message: 'Enter a date and time.' }] });
         requirementChange.requiredFrom = requiredFrom;
       }
-      const result = await updateOrganizationSettings(context, requireAuth(request.auth), changes, originOf(request), requirementChange);
+      const result = await updateOrganizationSettings(context, requireAuth(request.auth), changes, originOf(request), requirementChange, policy.roots);
       if (!result.ok) return sendProblem(reply, result);
-      return organizationView(result.organization);
+      return organizationView(result.organization, authenticatorModelsView(result.organization, await listAttestationRoots(context.db, organizationId)));
     },
   );
 

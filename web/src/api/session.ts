@@ -33,6 +33,8 @@ export interface SessionOrganization {
     requirePhishingResistant?: boolean;
     /** W5: allowed authenticator models (AAGUIDs); null: any. */
     allowedAuthenticators?: string[] | null;
+    /** W5: GET /api/v1/organization only: each allowed model with its attestation root certificates. */
+    authenticatorModels?: Array<{ aaguid: string; rootCertificates: Array<{ pem: string; subject: string; validTo: string; sha256: string }> }>;
   };
   /** W3: members may sign in with a passkey alone. */
   passkeySignIn?: boolean;

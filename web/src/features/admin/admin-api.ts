@@ -84,7 +84,8 @@ export interface OrganizationChanges {
     /** W5 */
     allowedMethods?: Array<'totp' | 'sms' | 'webauthn'>;
     requirePhishingResistant?: boolean;
-    allowedAuthenticators?: string[] | null;
+    /** W5: each allowed model with its attestation root certificates; an AAGUID alone keeps the stored ones. */
+    allowedAuthenticators?: Array<string | { aaguid: string; rootCertificates: string[] }> | null;
   };
   /** W3 */
   passkeySignIn?: boolean;

@@ -19,6 +19,7 @@ import {
   type TotpEnrollment,
   type TwoFactorStatus,
 } from './two-factor-api';
+import { allowedMethodsOf, alternativesTo } from './allowed-methods';
 import './security.css';
 
 // The phone-number rules (libphonenumber-js metadata) load only when someone adds a number.
@@ -249,6 +250,10 @@ function Overview(props: OverviewProps) {
   const hasSms = methods.includes('sms');
   // S4: an older server says nothing about texts; the session's organization then decides.
   const isSmsAllowed = status.data.sms?.allowed ?? organization.twoFactor.smsAllowed ?? true;
+  // W5: methods the organization does not count cannot be set up (the server answers method_not_allowed).
+  const allowedMethods = allowedMethodsOf(organization);
+  const isTotpOffered = allowedMethods.includes('totp');
+  const isSmsOffered = isSmsAllowed && allowedMethods.includes('sms');
   const maskedNumber = status.data.sms?.phoneNumber ?? null;
   // D1: the only method of a member who must use two-factor authentication stays.
   const canRemoveSms = hasSms && !(required && !hasAuthenticator);
@@ -296,9 +301,16 @@ function Overview(props: OverviewProps) {
           <div className="method-text">
             <h4>Authenticator app</h4>
             <p className="muted">Recommended. Codes from an app on your phone, which work without a signal.</p>
-            <p className="method-state">{hasAuthenticator ? <span className="badge badge-success">In use</span> : 'Not set up'}</p>
+            <p className="method-state">{hasAuthenticator ? <span className="badge badge-success">In use</span> : isTotpOffered ? 'Not set up' : 'Not allowed by your organization'}</p>
+            {!isTotpOffered && (
+              <p className="method-note">
+                {hasAuthenticator
+                  ? `${organization.name} no longer counts authenticator apps for two-factor authentication.${alternativesTo('totp', allowedMethods)}`
+                  : `${organization.name} does not allow authenticator apps for two-factor authentication.${alternativesTo('totp', allowedMethods)}`}
+              </p>
+            )}
           </div>
-          {!hasAuthenticator && user.emailVerified && (
+          {!hasAuthenticator && isTotpOffered && user.emailVerified && (
             <div className="method-actions">
               <button type="button" className={enabled ? 'button button-secondary' : 'button button-primary'} onClick={onStart} disabled={pending !== null}>
                 {pending === 'start' ? 'Starting…' : enabled ? 'Set up an authenticator app' : 'Turn on two-factor authentication'}
@@ -311,7 +323,7 @@ function Overview(props: OverviewProps) {
             <h4>Text message</h4>
             <p className="muted">A code texted to your phone at each sign-in. Easier, but less safe: texts can be intercepted or redirected.</p>
             <p className="method-state">
-              {!isSmsAllowed ? (
+              {!isSmsAllowed || (!hasSms && !isSmsOffered) ? (
                 'Not allowed by your organization'
               ) : hasSms ? (
                 <>
@@ -321,6 +333,13 @@ function Overview(props: OverviewProps) {
                 'Not set up'
               )}
             </p>
+            {isSmsAllowed && !isSmsOffered && (
+              <p className="method-note">
+                {hasSms
+                  ? `${organization.name} no longer counts text messages for two-factor authentication, so the number cannot be changed.${alternativesTo('sms', allowedMethods)}`
+                  : `${organization.name} does not allow text messages for two-factor authentication.${alternativesTo('sms', allowedMethods)}`}
+              </p>
+            )}
             {!isSmsAllowed && (
               <p className="method-note">
                 {hasSms
@@ -329,14 +348,14 @@ function Overview(props: OverviewProps) {
               </p>
             )}
           </div>
-          {user.emailVerified && (hasSms || isSmsAllowed) && (
+          {user.emailVerified && (hasSms || isSmsOffered) && (
             <div className="method-actions">
-              {!hasSms && (
+              {!hasSms && isSmsOffered && (
                 <button type="button" className="button button-secondary" onClick={() => onSetUpSms(false)} disabled={pending !== null}>
                   Set up text messages
                 </button>
               )}
-              {hasSms && isSmsAllowed && (
+              {hasSms && isSmsOffered && (
                 <button type="button" className="button button-secondary button-small" onClick={() => onSetUpSms(true)} disabled={pending !== null}>
                   Change number
                 </button>

@@ -10,6 +10,7 @@ import { TotpSetup } from './TotpSetup';
 import { startTotpEnrollment, type TotpEnrollment } from './two-factor-api';
 import { describeRequirer } from './two-factor-requirement';
 import { RequiredKeySetup } from '../webauthn/RequiredKeySetup';
+import { allowedMethodsOf } from './allowed-methods';
 import './security.css';
 
 // The phone-number metadata is large: loaded only when texts are chosen.
@@ -37,9 +38,13 @@ export function TwoFactorSetupRequiredPage() {
   const [step, setStep] = useState<Step>({ kind: 'starting' });
   const [isRestarting, setRestarting] = useState(false);
   const hasStarted = useRef(false);
-  const isSmsAllowed = session.organization.twoFactor.smsAllowed ?? true;
+  // W5: only the methods the organization counts are offered (the others are refused).
+  const allowedMethods = allowedMethodsOf(session.organization);
+  const isTotpOffered = allowedMethods.includes('totp');
+  const isSmsAllowed = allowedMethods.includes('sms');
   // W5: only a security key or passkey counts; no authenticator setup is started.
-  const needsKey = session.organization.twoFactor.requirePhishingResistant === true;
+  const needsKey = session.organization.twoFactor.requirePhishingResistant === true || (!isTotpOffered && !isSmsAllowed);
+  const whatIsNeeded = needsKey ? 'a passkey or a security key' : isTotpOffered ? `an authenticator app on your phone${isSmsAllowed ? ', or a phone that receives text messages' : ''}` : isSmsAllowed ? 'a phone that receives text messages' : 'a passkey or a security key';
 
   const start = useCallback(async () => {
     try {
@@ -55,8 +60,9 @@ export function TwoFactorSetupRequiredPage() {
     if (hasStarted.current) return;
     hasStarted.current = true;
     if (needsKey) setStep({ kind: 'key_setup' });
-    else void start();
-  }, [start, needsKey]);
+    else if (isTotpOffered) void start();
+    else setStep({ kind: 'sms_setup' });
+  }, [start, needsKey, isTotpOffered]);
 
   async function restart() {
     setRestarting(true);
@@ -69,8 +75,8 @@ export function TwoFactorSetupRequiredPage() {
       <PageHeading isFocusedOnMount>Set up two-factor authentication</PageHeading>
       {step.kind !== 'codes' && (
         <p>
-          {describeRequirer(session)} requires two-factor authentication for your account. Set it up now to continue: you need
-          an authenticator app on your phone{isSmsAllowed ? ', or a phone that receives text messages' : ''}, and it takes about a minute.
+          {describeRequirer(session)} requires two-factor authentication for your account. Set it up now to continue: you need {whatIsNeeded}, and it
+          takes about a minute.
         </p>
       )}
       <div className="card">
@@ -94,6 +100,13 @@ export function TwoFactorSetupRequiredPage() {
             </button>
           </p>
         )}
+        {step.kind === 'key_setup' && !needsKey && isSmsAllowed && (
+          <p className="setup-alternative">
+            <button type="button" className="button-link" onClick={() => setStep({ kind: 'sms_setup' })}>
+              Use text messages instead
+            </button>
+          </p>
+        )}
         {(step.kind === 'key_setup' || step.kind === 'setup') && (
           <RequiredKeySetup
             isOnlyOption={needsKey}
@@ -106,8 +119,8 @@ export function TwoFactorSetupRequiredPage() {
         {step.kind === 'sms_setup' && (
           <Suspense fallback={<p role="status">Loading…</p>}>
             <SmsSetup
-              cancelLabel="Use an authenticator app instead"
-              onCancel={() => void restart()}
+              cancelLabel={isTotpOffered ? 'Use an authenticator app instead' : 'Use a passkey or security key instead'}
+              onCancel={() => (isTotpOffered ? void restart() : setStep({ kind: 'key_setup' }))}
               onConfirmed={({ recoveryCodes }) => setStep({ kind: 'codes', codes: recoveryCodes ?? [], method: 'sms' })}
             />
           </Suspense>

@@ -6,10 +6,13 @@ import { Modal } from '../../components/Modal';
 import { useReauthentication } from '../../components/reauthentication';
 import { StatusMessage } from '../../components/StatusMessage';
 import { SubmitButton } from '../../components/SubmitButton';
-import { TextAreaField } from '../../components/TextAreaField';
+import { ProblemAlert } from '../../components/ProblemAlert';
 import { useForm } from '../../components/use-form';
+import { useResource } from '../../components/use-resource';
 import { useSession, useSessionState } from '../../session/session-context';
-import { updateOrganization, type PendingMembers } from '../admin/admin-api';
+import { fetchOrganization, updateOrganization, type PendingMembers } from '../admin/admin-api';
+import { allowedAuthenticatorsOf, draftOf, problemOf, type ModelDraft, type StoredAuthenticatorModel } from './authenticator-models';
+import { AuthenticatorModelsFieldset } from './AuthenticatorModelsFieldset';
 
 type Method = 'totp' | 'sms' | 'webauthn';
 const methodChoices: ReadonlyArray<{ method: Method; label: string }> = [
@@ -17,15 +20,33 @@ const methodChoices: ReadonlyArray<{ method: Method; label: string }> = [
   { method: 'totp', label: 'Authenticator app' },
   { method: 'sms', label: 'Text messages' },
 ];
-const aaguidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const listMembersWithoutKey = () => api.get<PendingMembers>('/api/v1/organization/webauthn/not-set-up');
 
+/** W5: the allowed models with their root certificates are read from GET /api/v1/organization. */
+const loadModels = async (): Promise<StoredAuthenticatorModel[]> => {
+  const organization = await fetchOrganization();
+  return organization.twoFactor.authenticatorModels ?? [];
+};
+
+export function SignInMethodsSection() {
+  const { resource } = useResource(loadModels);
+  return (
+    <section className="card" aria-labelledby="sign-in-methods-heading">
+      <h2 id="sign-in-methods-heading">Sign-in methods</h2>
+      {resource.status === 'loading' && <p>Loading…</p>}
+      {resource.status === 'failed' && <ProblemAlert problem={resource.problem} />}
+      {resource.status === 'ready' && <SignInMethodsForm storedModels={resource.data} />}
+    </section>
+  );
+}
+
 /**
  * W3 W5: which second factors count, "require phishing-resistant sign-in" (after a confirmation
- * listing who has no key yet), allowed authenticator models, and passkey sign-in without a password.
+ * listing who has no key yet), allowed authenticator models with their attestation root
+ * certificates, and passkey sign-in without a password.
  */
-export function SignInMethodsSection() {
+function SignInMethodsForm({ storedModels }: { storedModels: StoredAuthenticatorModel[] }) {
   const { organization } = useSession();
   const { refresh } = useSessionState();
   const { withReauthentication } = useReauthentication();
@@ -33,21 +54,21 @@ export function SignInMethodsSection() {
   const [methods, setMethods] = useState<Method[]>(current.allowedMethods ?? ['totp', 'sms', 'webauthn']);
   const [isStrict, setStrict] = useState(current.requirePhishingResistant ?? false);
   const [passkeySignIn, setPasskeySignIn] = useState(organization.passkeySignIn ?? true);
-  const [models, setModels] = useState((current.allowedAuthenticators ?? []).join('\n'));
+  const [models, setModels] = useState<ModelDraft[]>(() => storedModels.map((model) => draftOf(model)));
   const [confirming, setConfirming] = useState<PendingMembers | null>(null);
   const [isSaved, setSaved] = useState(false);
   const form = useForm();
 
-  const aaguids = models.split(/[\s,]+/).filter(Boolean);
-
   async function save() {
     setSaved(false);
-    await withReauthentication(() =>
+    const updated = await withReauthentication(() =>
       updateOrganization({
-        twoFactor: { allowedMethods: methods, requirePhishingResistant: isStrict, allowedAuthenticators: aaguids.length === 0 ? null : aaguids },
+        twoFactor: { allowedMethods: methods, requirePhishingResistant: isStrict, allowedAuthenticators: allowedAuthenticatorsOf(models) },
         passkeySignIn,
       }),
     );
+    // The saved models as the server read them (subjects and end dates of their roots).
+    setModels((updated.twoFactor.authenticatorModels ?? []).map((model) => draftOf(model)));
     await refresh();
     setConfirming(null);
     setSaved(true);
@@ -64,7 +85,7 @@ export function SignInMethodsSection() {
     },
     () => ({
       allowedMethods: methods.length === 0 ? 'Allow at least one method.' : isStrict && !methods.includes('webauthn') ? 'Phishing-resistant sign-in needs security keys and passkeys.' : undefined,
-      allowedAuthenticators: aaguids.every((value) => aaguidPattern.test(value)) ? undefined : 'Enter AAGUIDs like ee882879-721c-4913-9775-3dfcce97072a, one per line.',
+      allowedAuthenticators: problemOf(models),
     }),
   );
 
@@ -74,8 +95,7 @@ export function SignInMethodsSection() {
   }
 
   return (
-    <section className="card" aria-labelledby="sign-in-methods-heading">
-      <h2 id="sign-in-methods-heading">Sign-in methods</h2>
+    <>
       <form ref={form.formRef} onSubmit={submit} noValidate>
         {isSaved && <StatusMessage>The sign-in methods have been saved.</StatusMessage>}
         <FormAlert problem={form.problem} fields={['allowedMethods', 'allowedAuthenticators']} />
@@ -105,15 +125,12 @@ export function SignInMethodsSection() {
             setPasskeySignIn(checked);
           }}
         />
-        <TextAreaField
-          label="Allowed authenticator models (AAGUIDs, optional)"
-          name="allowedAuthenticators"
-          value={models}
-          onValueChange={(value) => {
+        <AuthenticatorModelsFieldset
+          drafts={models}
+          onChange={(drafts) => {
             setSaved(false);
-            setModels(value);
+            setModels(drafts);
           }}
-          hint="One per line. When set, a key is accepted only with an attestation certificate naming one of these models. Empty: any model."
           error={form.fieldErrors.allowedAuthenticators}
         />
         <div className="form-actions form-actions-compact">
@@ -148,6 +165,6 @@ export function SignInMethodsSection() {
           </div>
         </Modal>
       )}
-    </section>
+    </>
   );
 }
