@@ -6,10 +6,6 @@ export async function insertSignInChallenge(db: Kysely<Database>, challenge: Ins
   await db.insertInto('signInChallenges').values(challenge).execute();
 }
 
-export async function findSignInChallenge(db: Kysely<Database>, tokenHash: string, nowInMs: number): Promise<SignInChallenge | undefined> {
-  return db.selectFrom('signInChallenges').selectAll().where('tokenHash', '=', tokenHash).where('expiresAt', '>', nowInMs).executeTakeFirst();
-}
-
 const takeSignInChallengeStatement = prepareStatement<{ challengeId: string }, never>(['challengeId'], (db, { challengeId }) => db.deleteFrom('signInChallenges').where('id', '=', challengeId));
 
 /** Completes a challenge once: false when another request already completed it. */
