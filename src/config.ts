@@ -28,6 +28,8 @@ export interface Config {
    * only on a loopback listener unless DEV_MAILBOX=1 asks for it (DEV_MAILBOX=0 turns it off).
    */
   devMailbox: boolean;
+  /** Issue 16 item 3: keep recent session look-ups, forgotten on every change (SESSION_CACHE=0: off). */
+  sessionCache: boolean;
   sessionLifetime: SessionLifetime;
   /** N3: how long a stopping server answers the requests in flight before cutting them off. */
   shutdownTimeoutInMs: number;
@@ -141,6 +143,12 @@ function readDevMailbox(env: NodeJS.ProcessEnv, host: string, isProduction: bool
   return raw === undefined ? isLoopbackHost(host) : raw === '1';
 }
 
+function readSessionCache(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.SESSION_CACHE || undefined;
+  if (raw !== undefined && raw !== '0' && raw !== '1') throw new ConfigError('SESSION_CACHE must be 1 (on) or 0 (off).');
+  return raw !== '0';
+}
+
 function readRedisUrl(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.REDIS_URL || undefined;
   if (raw === undefined) return undefined;
@@ -208,6 +216,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey,
     isProduction,
     devMailbox: read(() => readDevMailbox(env, host, isProduction), false),
+    sessionCache: read(() => readSessionCache(env), true),
     sessionLifetime: {
       idleTimeoutInMs: read(() => readInteger(env, 'SESSION_IDLE_HOURS', defaultSessionLifetime.idleTimeoutInMs / hour, 1, 24 * 365), 1) * hour,
       absoluteTimeoutInMs: read(() => readInteger(env, 'SESSION_ABSOLUTE_DAYS', defaultSessionLifetime.absoluteTimeoutInMs / (24 * hour), 1, 3650), 1) * 24 * hour,

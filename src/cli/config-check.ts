@@ -107,6 +107,7 @@ export function describeConfiguration(config: Config, env: NodeJS.ProcessEnv): A
     ['REDIS_URL', config.redisUrl === undefined ? '(unset: throttling counters in the database)' : maskUrl(config.redisUrl)],
     ['TRUST_PROXY', config.trustProxy.length > 0 ? config.trustProxy.join(', ') : '(unset: the socket address is the client)'],
     ['PASSWORD_HASH_QUEUE', String(config.passwordHashQueue)],
+    ['SESSION_CACHE', config.sessionCache ? 'on (forgotten on every change; PostgreSQL: LISTEN tessera_session_data)' : 'off (every session check reads the database)'],
     ['METRICS_PORT', config.metrics ? `${config.metrics.host}:${config.metrics.port}` : '(unset: no /metrics)'],
     ['SESSION_IDLE_HOURS', String(config.sessionLifetime.idleTimeoutInMs / 3_600_000)],
     ['SESSION_ABSOLUTE_DAYS', String(config.sessionLifetime.absoluteTimeoutInMs / 86_400_000)],

@@ -80,12 +80,19 @@ export type Authenticated = SessionRecord & { apiKey?: ApiKeyPrincipal };
 
 /** Finds the signed-in member for a cookie token; undefined when missing, unknown or expired. */
 export async function resolveSession(context: AppContext, token: string): Promise<Authenticated | undefined> {
-  const found = await context.sessionLookup.findByTokenHash(hashToken(token));
+  const tokenHash = hashToken(token);
+  let found = await context.sessionLookup.findByTokenHash(tokenHash);
   if (!found) return undefined;
   const now = context.clock.now().getTime();
   if (!checkSessionValidity(found.session, now, context.config.sessionLifetime).ok) {
-    await deleteSession(context.db, found.session.id);
-    return undefined;
+    // A kept answer may hold a last-seen time that another instance has moved since (touches
+    // forget nothing): the database decides before a session is ended for idling.
+    found = await context.sessionLookup.findByTokenHash(tokenHash, { fresh: true });
+    if (!found) return undefined;
+    if (!checkSessionValidity(found.session, now, context.config.sessionLifetime).ok) {
+      await deleteSession(context.db, found.session.id);
+      return undefined;
+    }
   }
   if (shouldRefreshLastSeen(found.session.lastSeenAt, now)) {
     await touchSession(context.db, found.session.id, now);

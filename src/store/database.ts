@@ -5,6 +5,9 @@ import SqliteDatabase from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { observeChanges } from './change-observing-dialect.js';
+import { cacheSessionLookups } from './session-cache.js';
+import { listenForSessionChanges, watchSqliteDataVersion } from './session-change-feeds.js';
 import { createPostgresSessionLookup, createSqliteSessionLookup, type SessionLookup } from './session-lookup.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -22,11 +25,24 @@ export function isPostgresUrl(url: string): boolean {
   return url.startsWith('postgres://') || url.startsWith('postgresql://');
 }
 
-export function openStore(databaseUrl: string): Store {
-  return isPostgresUrl(databaseUrl) ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+export interface StoreOptions {
+  /**
+   * Issue 16 item 3: keep recent session look-ups (session-cache.ts), forgotten on every change
+   * (SESSION_CACHE, on by default for the server; off for one-off commands that need no listener).
+   */
+  sessionCache?: boolean;
 }
 
-function openSqlite(path: string): Store {
+/** How many session look-ups a server keeps (about 1 KB each). */
+const cachedSessionLimit = 10_000;
+/** SQLite: how old another process's change may be before this one sees it (session-change-feeds.ts). */
+const sqliteChangeCheckIntervalInMs = 200;
+
+export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
+  return isPostgresUrl(databaseUrl) ? openPostgres(databaseUrl, options) : openSqlite(databaseUrl, options);
+}
+
+function openSqlite(path: string, options: StoreOptions): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
@@ -34,11 +50,15 @@ function openSqlite(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   // WAL with synchronous=NORMAL is durable across application crashes and much faster.
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   // A second, read-only connection for the session lookup; in-memory databases cannot share one.
   const reader = path === ':memory:' ? sqlite : new SqliteDatabase(path, { readonly: true });
   if (reader !== sqlite) reader.pragma('busy_timeout = 5000');
-  const sessions = createSqliteSessionLookup(reader);
+  const lookup = createSqliteSessionLookup(reader);
+  const cache = options.sessionCache ? cacheSessionLookups(lookup, { maxEntries: cachedSessionLimit, feedConnected: true }) : undefined;
+  if (cache) watchSqliteDataVersion(reader, cache, sqliteChangeCheckIntervalInMs);
+  const sessions = cache ?? lookup;
+  const dialect = new SqliteDialect({ database: withStatementCache(sqlite) });
+  const db = new Kysely<Database>({ dialect: cache ? observeChanges(dialect, cache.forget) : dialect, plugins: [new CamelCasePlugin()] });
   return {
     db,
     kind: 'sqlite',
@@ -77,7 +97,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
 const int8Oid = 20;
 const parseInt8 = (value: string) => Number(value);
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, options: StoreOptions): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -90,12 +110,20 @@ function openPostgres(url: string): Store {
   // the pool drops it and the next query opens a new one. Without a listener, that 'error'
   // event would end the whole process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const lookup = createPostgresSessionLookup(pool);
+  // Off until the listener has its first LISTEN in place (session-change-feeds.ts).
+  const cache = options.sessionCache ? cacheSessionLookups(lookup, { maxEntries: cachedSessionLimit, feedConnected: false }) : undefined;
+  const listener = cache ? listenForSessionChanges(url, cache) : undefined;
+  const dialect = new PostgresDialect({ pool });
+  const db = new Kysely<Database>({ dialect: cache ? observeChanges(dialect, cache.forget) : dialect, plugins: [new CamelCasePlugin()] });
   return {
     db,
     kind: 'postgres',
-    sessions: createPostgresSessionLookup(pool),
+    sessions: cache ?? lookup,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => db.destroy(),
+    async close() {
+      await listener?.close();
+      await db.destroy();
+    },
   };
 }

@@ -15,6 +15,7 @@ import * as oidcProvider from './migrations/2026_11_29_0014_oidc_provider.js';
 import * as webauthn from './migrations/2026_11_29_0015_webauthn.js';
 import * as singleSignOn from './migrations/2026_11_29_0016_single_sign_on.js';
 import * as attestationRoots from './migrations/2026_11_29_0017_attestation_roots.js';
+import * as sessionChangeNotices from './migrations/2026_11_29_0018_session_change_notices.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_29_0015_webauthn': webauthn,
   '2026_11_29_0016_single_sign_on': singleSignOn,
   '2026_11_29_0017_attestation_roots': attestationRoots,
+  '2026_11_29_0018_session_change_notices': sessionChangeNotices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,7 +21,8 @@ export interface SessionRecord {
 }
 
 export interface SessionLookup {
-  findByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** `fresh`: read the database even where a cache (session-cache.ts) holds an answer. */
+  findByTokenHash(tokenHash: string, options?: { fresh?: boolean }): Promise<SessionRecord | undefined>;
   close(): void;
 }
 

@@ -68,7 +68,7 @@ function randomKey() {
 export async function createTestApp(overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config: Config = { ...readConfig({ PUBLIC_URL: publicUrl, NODE_ENV: 'test' }), databaseUrl: database.url, ...overrides };
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { sessionCache: config.sessionCache });
   await migrateToLatest(store.db);
   const silent = { info() {}, error() {} };
   const mailer = createMailer({ smtpUrl: undefined, from: config.mailFrom, isProduction: false, logger: silent });

@@ -152,7 +152,7 @@ export async function dumpAllTables(store: Store): Promise<Record<string, string
  * the test clock as two real instances share a key file and wall time.
  */
 export async function createSecondInstance(t: TestApp): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
-  const store = openStore(t.database.url);
+  const store = openStore(t.database.url, { sessionCache: t.context.config.sessionCache });
   const silent = { info() {}, error() {} };
   const mailer = createMailer({ smtpUrl: undefined, from: t.context.config.mailFrom, isProduction: false, logger: silent });
   const context: AppContext = { ...t.context, db: store.db, sessionLookup: store.sessions, mailer };
