@@ -9,7 +9,7 @@ import { findOrganizationById } from '../store/organizations.js';
 import { countUnusedRecoveryCodes, setRecoveryCodesRegenerationRequired } from '../store/recovery-codes.js';
 import type { Database, SignInMethod, User } from '../store/schema.js';
 import { deleteSession } from '../store/sessions.js';
-import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge } from '../store/sign-in-challenges.js';
+import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSignInChallenge, takeSignInChallenge, type SecondStepPolicy } from '../store/sign-in-challenges.js';
 import { recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
@@ -32,7 +32,7 @@ export async function issueSignInChallenge(db: Kysely<Database>, context: AppCon
   return { token, expiresAt };
 }
 
-export type SecondStepResult = Outcome<{ session: StartedSession; method: SecondFactorMethod; recoveryCodesRemaining?: number }>;
+export type SecondStepResult = Outcome<{ session: StartedSession; user: User; method: SecondFactorMethod; recoveryCodesRemaining?: number }>;
 
 /** L1: signing out between the password and the code ends the challenge, not only its cookie. */
 export async function abandonSignInChallenge(context: AppContext, challengeToken: string): Promise<void> {
@@ -49,13 +49,13 @@ export class ChallengeAlreadyCompleted extends Error {}
 export async function completeSignInChallenge(
   trx: Kysely<Database>,
   context: AppContext,
-  input: { challengeId: string; user: User; method: SignInMethod; origin: RequestOrigin; previousSessionId?: string; details?: Record<string, unknown>; loginRecorded?: boolean },
+  input: { challengeId: string; user: User; method: SignInMethod; origin: RequestOrigin; previousSessionId?: string; details?: Record<string, unknown>; loginRecorded?: boolean; organizationPolicy?: SecondStepPolicy },
 ): Promise<StartedSession> {
   const { user, method, origin } = input;
   if (!(await takeSignInChallenge(trx, input.challengeId))) throw new ChallengeAlreadyCompleted();
   if (input.previousSessionId) await deleteSession(trx, input.previousSessionId);
   // W5 P5: a factor the organization does not count leads into the setup of one it does.
-  const setupOnly = await mustSetUpAfterSecondStep(trx, user, nowInMs(context));
+  const setupOnly = await mustSetUpAfterSecondStep(trx, user, nowInMs(context), input.organizationPolicy);
   const session = await startSession(trx, context, user.id, origin, { secondFactorVerified: true, secondFactor: method, setupOnly });
   // `loginRecorded`: the code's check already wrote the sign-in on the member's row (one write).
   if (!input.loginRecorded) await recordLogin(trx, user.id, nowInMs(context), method);
@@ -80,7 +80,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
       origin,
       { type: 'anonymous', userId: null },
       async (trx, method) => {
-        const session = await completeSignInChallenge(trx, context, { challengeId: challenge.id, user, method, origin, previousSessionId, details: { method: challenge.firstFactor }, loginRecorded: true });
+        const session = await completeSignInChallenge(trx, context, { challengeId: challenge.id, user, method, origin, previousSessionId, details: { method: challenge.firstFactor }, loginRecorded: true, organizationPolicy: open.organizationPolicy });
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;
@@ -95,10 +95,10 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
   }
   if (!attempt.ok) return attempt;
   const { session, recoveryCodesRemaining } = attempt.accepted;
-  if (recoveryCodesRemaining === undefined) return { ok: true, session, method: attempt.method };
+  if (recoveryCodesRemaining === undefined) return { ok: true, session, user, method: attempt.method };
   // R7, after the commit.
   context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining));
-  return { ok: true, session, method: attempt.method, recoveryCodesRemaining };
+  return { ok: true, session, user, method: attempt.method, recoveryCodesRemaining };
 }
 
 /** R6: applies the organization's policy after a recovery code was used; returns how many remain. */

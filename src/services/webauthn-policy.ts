@@ -6,6 +6,7 @@ import { mustSetUpAtSignIn } from '../core/required-actions.js';
 import { maxAllowedAuthenticatorModels, maxRootCertificateLength, maxRootCertificatesPerModel } from '../core/attestation-chain.js';
 import { checkFactorPolicy, decodeAllowedMethods, hasCountedFactor, normaliseAaguid, type FactorMethod } from '../core/webauthn.js';
 import { findOrganizationById } from '../store/organizations.js';
+import type { SecondStepPolicy } from '../store/sign-in-challenges.js';
 import type { Database, Organization, User } from '../store/schema.js';
 import { listFactorMethods } from '../store/user-directory.js';
 import { fail, type Outcome } from './context.js';
@@ -17,8 +18,9 @@ import { factorPolicyOf, setupRequirementOf } from './sessions.js';
  * W5 P5: after a second step with a factor the organization does not count (say, an authenticator
  * app while phishing-resistant sign-in is required), the new session only opens the setup.
  */
-export async function mustSetUpAfterSecondStep(db: Kysely<Database>, user: User, nowInMs: number): Promise<boolean> {
-  const organization = await findOrganizationById(db, user.organizationId);
+export async function mustSetUpAfterSecondStep(db: Kysely<Database>, user: User, nowInMs: number, policy?: SecondStepPolicy): Promise<boolean> {
+  // `policy`: the organization's, when the caller read it with the challenge (one statement less).
+  const organization = policy ?? (await findOrganizationById(db, user.organizationId));
   if (!organization || (organization.allowedMethods === null && organization.requirePhishingResistant !== 1)) return false;
   const methods = (await listFactorMethods(db, [user.id])).get(user.id) ?? [];
   return mustSetUpAtSignIn(setupRequirementOf(user, organization), hasCountedFactor(methods, factorPolicyOf(organization)), nowInMs);

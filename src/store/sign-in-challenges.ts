@@ -1,6 +1,9 @@
 import type { Insertable, Kysely } from 'kysely';
 import { changedRows, prepareStatement } from './prepared.js';
-import type { Database, SignInChallenge, SignInChallengeTable, User } from './schema.js';
+import type { Database, Organization, SignInChallenge, SignInChallengeTable, User } from './schema.js';
+
+/** What decides whether a finished second step leads into a setup (W5 P5), read with the challenge. */
+export type SecondStepPolicy = Pick<Organization, 'allowedMethods' | 'requirePhishingResistant' | 'twoFactorRequirement' | 'twoFactorRequiredFrom'>;
 
 export async function insertSignInChallenge(db: Kysely<Database>, challenge: Insertable<SignInChallengeTable>): Promise<void> {
   await db.insertInto('signInChallenges').values(challenge).execute();
@@ -27,6 +30,7 @@ export interface OpenChallenge {
   user: User;
   /** The member's sealed authenticator secret, when they have one. */
   totpSecretSealed: string | null;
+  organizationPolicy: SecondStepPolicy;
 }
 
 /**
@@ -37,9 +41,11 @@ const findOpenChallengeWithMemberStatement = prepareStatement((['tokenHash', 'no
   db
     .selectFrom('signInChallenges as c')
     .innerJoin('users as u', 'u.id', 'c.userId')
+    .innerJoin('organizations as o', 'o.id', 'u.organizationId')
     .leftJoin('totpCredentials as t', 't.userId', 'c.userId')
     .selectAll('u')
     .select(['c.id as challengeId', 'c.tokenHash as challengeTokenHash', 'c.createdAt as challengeCreatedAt', 'c.expiresAt as challengeExpiresAt', 'c.ip as challengeIp', 'c.userAgent as challengeUserAgent', 'c.firstFactor as challengeFirstFactor', 't.secretSealed as totpSecretSealed'])
+    .select(['o.allowedMethods as organizationAllowedMethods', 'o.requirePhishingResistant as organizationRequirePhishingResistant', 'o.twoFactorRequirement as organizationTwoFactorRequirement', 'o.twoFactorRequiredFrom as organizationTwoFactorRequiredFrom'])
     .where('c.tokenHash', '=', values.tokenHash)
     .where('c.expiresAt', '>', values.nowInMs),
 );
@@ -48,11 +54,16 @@ export async function findOpenChallengeWithMember(db: Kysely<Database>, tokenHas
   // Prepared once (prepared.ts): the second step's first statement.
   const row = (await findOpenChallengeWithMemberStatement(db, { tokenHash, nowInMs })).rows[0];
   if (!row) return undefined;
-  const { challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, challengeFirstFactor, totpSecretSealed, ...user } = row;
+  const {
+    challengeId, challengeTokenHash, challengeCreatedAt, challengeExpiresAt, challengeIp, challengeUserAgent, challengeFirstFactor, totpSecretSealed,
+    organizationAllowedMethods, organizationRequirePhishingResistant, organizationTwoFactorRequirement, organizationTwoFactorRequiredFrom,
+    ...user
+  } = row;
   return {
     challenge: { id: challengeId, tokenHash: challengeTokenHash, userId: user.id, createdAt: challengeCreatedAt, expiresAt: challengeExpiresAt, ip: challengeIp, userAgent: challengeUserAgent, firstFactor: challengeFirstFactor },
     user,
     totpSecretSealed,
+    organizationPolicy: { allowedMethods: organizationAllowedMethods, requirePhishingResistant: organizationRequirePhishingResistant, twoFactorRequirement: organizationTwoFactorRequirement, twoFactorRequiredFrom: organizationTwoFactorRequiredFrom },
   };
 }
 

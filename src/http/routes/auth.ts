@@ -108,11 +108,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       if (!result.ok) return sendProblem(reply, result);
       clearChallengeCookie(reply, context);
       setSessionCookie(reply, context, result.session);
-      const auth = await resolveSession(context, result.session.token);
-      if (auth) {
-        const asked = { browserToken: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
-        setBrowserCookie(reply, context, await recognizeAfterSecondStep(context, auth.user, result.method, asked, originOf(request)));
-      }
+      const asked = { browserToken: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
+      setBrowserCookie(reply, context, await recognizeAfterSecondStep(context, result.user, result.method, asked, originOf(request)));
       return result.recoveryCodesRemaining === undefined ? { status: 'signed_in' } : { status: 'signed_in', recoveryCodesRemaining: result.recoveryCodesRemaining };
     },
   );
