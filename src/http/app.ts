@@ -133,7 +133,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerApplicationRoutes(app, context);
   registerSingleSignOnRoutes(app, context);
   registerWebAuthnRoutes(app, context);
-  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
+  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined, trustProxy: context.config.trustProxy });
   return app;
 }
 
