@@ -38,4 +38,11 @@ export function forgetsRememberedBrowsers(previousDays: number, nextDays: number
 }
 
 /** Why remembered browsers were forgotten (B2), for the audit log. */
-export type ForgetReason = 'two_factor_disabled' | 'two_factor_reset' | 'password_changed' | 'password_reset' | 'recovery_code_sign_in' | 'organization_policy';
+export type ForgetReason =
+  | 'two_factor_disabled'
+  | 'two_factor_reset'
+  | 'password_changed'
+  | 'password_reset'
+  | 'recovery_code_sign_in'
+  | 'organization_policy'
+  | 'phishing_resistant_required';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { isDevMailboxClient, isLoopbackAddress, isLoopbackHost } from './loopback.js';
 
 describe('loopback (development mailbox)', () => {
   it('listeners on loopback addresses and names are loopback', () => {
@@ -13,5 +13,14 @@ describe('loopback (development mailbox)', () => {
   it('clients from 127.0.0.0/8, ::1 and IPv4-mapped loopback are loopback; others and unreadable ones are not', () => {
     for (const ip of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(ip), ip).toBe(true);
     for (const ip of ['10.0.0.1', '::ffff:10.0.0.1', '2001:db8::1', '128.0.0.1', 'localhost', '', null, undefined]) expect(isLoopbackAddress(ip), String(ip)).toBe(false);
+  });
+
+  it('the development mailbox answers a loopback client only when no proxy is involved', () => {
+    expect(isDevMailboxClient('127.0.0.1', {}, [])).toBe(true);
+    expect(isDevMailboxClient('10.0.0.1', {}, [])).toBe(false);
+    for (const name of ['x-forwarded-for', 'forwarded', 'x-real-ip']) expect(isDevMailboxClient('127.0.0.1', { [name]: '203.0.113.9' }, []), name).toBe(false);
+    expect(isDevMailboxClient('127.0.0.1', {}, ['127.0.0.1'])).toBe(false);
+    expect(isDevMailboxClient('::ffff:127.0.0.1', {}, ['127.0.0.0/8'])).toBe(false);
+    expect(isDevMailboxClient('::1', {}, ['127.0.0.1'])).toBe(true);
   });
 });

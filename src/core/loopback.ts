@@ -16,3 +16,18 @@ export function isLoopbackHost(host: string): boolean {
 export function isLoopbackAddress(ip: string | null | undefined): boolean {
   return isAddressAllowed(ip, loopbackBlocks);
 }
+
+/** Headers a reverse proxy adds to say whom it forwards for. */
+const forwardingHeaders = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+
+/**
+ * A client the development mailbox answers: connected from this machine and not through a proxy.
+ * A proxy on the same host (nginx → 127.0.0.1) connects from loopback for every outside client,
+ * so a request that carries forwarding headers, or comes from a TRUST_PROXY address, is refused.
+ */
+export function isDevMailboxClient(socketAddress: string | null | undefined, headers: Readonly<Record<string, unknown>>, trustProxy: readonly string[]): boolean {
+  if (!isLoopbackAddress(socketAddress)) return false;
+  if (forwardingHeaders.some((name) => headers[name] !== undefined)) return false;
+  // isAddressAllowed lets every address through an empty list; here an empty list names no proxy.
+  return trustProxy.length === 0 || !isAddressAllowed(socketAddress, trustProxy);
+}

@@ -27,6 +27,7 @@ import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
 import { registerSingleSignOnRoutes } from './routes/single-sign-on.js';
 import { registerWebAuthnRoutes } from './routes/webauthn.js';
+import { runWithRequestId } from './request-scope.js';
 import { registerWebUi } from './web.js';
 
 export interface AppOptions {
@@ -90,6 +91,9 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
     },
   });
 
+  // N4: lines the mailer and the text sender log while serving a request carry its id too.
+  if (options.logger) app.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
+
   app.addSchema(problemSchema);
   await app.register(fastifySwagger, {
     openapi: {
@@ -133,7 +137,7 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
   registerApplicationRoutes(app, context);
   registerSingleSignOnRoutes(app, context);
   registerWebAuthnRoutes(app, context);
-  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined });
+  await registerWebUi(app, { webRoot: options.webRoot ?? '', hasDevMailbox: context.mailer.mailbox !== undefined || context.sms.outbox !== undefined, trustProxy: context.config.trustProxy });
   return app;
 }
 

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { isLoopbackAddress } from '../core/loopback.js';
+import { isDevMailboxClient } from '../core/loopback.js';
 import { sendProblem } from './problem.js';
 
-export async function registerWebUi(app: FastifyInstance, options: { webRoot: string; hasDevMailbox: boolean }): Promise<void> {
+export async function registerWebUi(app: FastifyInstance, options: { webRoot: string; hasDevMailbox: boolean; trustProxy: readonly string[] }): Promise<void> {
   const indexPath = join(options.webRoot, 'index.html');
   const indexHtml = existsSync(indexPath) ? readFileSync(indexPath) : undefined;
   if (indexHtml) {
@@ -25,7 +25,7 @@ export async function registerWebUi(app: FastifyInstance, options: { webRoot: st
     const path = request.url.split('?')[0] ?? '';
     // /metrics lives on its own listener (N2): here it is not a page either.
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/healthz' && path !== '/metrics';
-    const isHiddenDevPage = path.startsWith('/dev/') && !(options.hasDevMailbox && isLoopbackAddress(request.socket.remoteAddress));
+    const isHiddenDevPage = path.startsWith('/dev/') && !(options.hasDevMailbox && isDevMailboxClient(request.socket.remoteAddress, request.headers, options.trustProxy));
     if (!isPage || isHiddenDevPage) return sendProblem(reply, { code: 'not_found' });
     if (!indexHtml) return reply.code(503).type('text/plain; charset=utf-8').send('The web interface is not built yet: run `npm run build`.');
     return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);

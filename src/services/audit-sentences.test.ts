@@ -45,6 +45,12 @@ describe('M5 audit log sentences', () => {
     expect(sentenceText(describeAuditEventSentence(replayed, nameOf))).toBe('Someone signing in as Bob Member entered an authenticator code that had just been used.');
   });
 
+  it('B2 remembered browsers forgotten by an organization setting say which one', () => {
+    const forgotten = (reason: string) => sentenceText(describeAuditEventSentence(event('browser.remembered_forgotten', { userId: null, details: { reason, count: 2 } }), nameOf));
+    expect(forgotten('organization_policy')).toBe('2 remembered browsers were forgotten because the organization shortened or turned off remembering browsers.');
+    expect(forgotten('phishing_resistant_required')).toBe('2 remembered browsers were forgotten because the organization began requiring a security key or passkey.');
+  });
+
   it('M5 an invitation names the invitee', () => {
     const invited = event('invitation.created', { userId: null, details: { invitationId: 'i1', email: 'carol@example.com', name: 'Carol', role: 'admin', twoFactorRequired: true } });
     expect(sentenceText(describeAuditEventSentence(invited, nameOf))).toBe(

@@ -1,6 +1,6 @@
 // The organization as administrators see it: settings and two-factor policy (P1, P3, P6),
 // members, audit log.
-import { forgetsRememberedBrowsers } from '../core/known-browsers.js';
+import { forgetsRememberedBrowsers, type ForgetReason } from '../core/known-browsers.js';
 import { checkRequirementChange } from '../core/policy.js';
 import { forgetRememberedBrowsersOfOrganization } from '../store/known-browsers.js';
 import { singleSignOnDisabledMessage, twoFactorRequiredMessage } from '../mail/templates.js';
@@ -90,12 +90,12 @@ export async function updateOrganizationSettings(
     // B2: a shorter promise (or none) than members were given: every remembered browser asks again.
     if (previousRememberDays !== undefined && changes.rememberBrowserDays !== undefined && forgetsRememberedBrowsers(previousRememberDays, changes.rememberBrowserDays)) {
       const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
-      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'organization_policy', count } });
+      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'organization_policy' satisfies ForgetReason, count } });
     }
     // B2 W5: requiring phishing-resistant sign-in forgets every remembered browser.
     if (changes.requirePhishingResistant === 1 && admin.organization.requirePhishingResistant !== 1) {
       const count = await forgetRememberedBrowsersOfOrganization(trx, organizationId);
-      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'phishing_resistant_required', count } });
+      if (count > 0) await recordAudit(trx, context, { organizationId, type: 'browser.remembered_forgotten', actor, targetUserId: null, origin, details: { reason: 'phishing_resistant_required' satisfies ForgetReason, count } });
     }
     if (Object.keys(changes).length > 0) {
       // W5: the roots by fingerprint (SHA-256), not the certificates themselves.

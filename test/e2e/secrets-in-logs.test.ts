@@ -36,6 +36,36 @@ class Client {
   }
 }
 
+/**
+ * Every line written while the server serves a request carries that request's id. A line is
+ * "while serving" when it falls between the request's `incoming request` line and its `request
+ * completed` line, which Fastify writes at LOG_LEVEL debug and trace with the request's id. This
+ * test's client sends one request at a time, so those spans never overlap; the lines outside
+ * every span (start-up, background jobs, mail delivered after the answer) are exempt.
+ */
+function expectEveryLineOfARequestToCarryItsId(entries: ReadonlyArray<Record<string, unknown>>): void {
+  let open: string | undefined;
+  let spans = 0;
+  let linesInSpans = 0;
+  for (const entry of entries) {
+    const line = JSON.stringify(entry);
+    if (entry.msg === 'incoming request') {
+      expect(open, `a request began while ${open} was still being served: ${line}`).toBeUndefined();
+      expect(entry.requestId, line).toEqual(expect.any(String));
+      open = entry.requestId as string;
+      spans++;
+      continue;
+    }
+    if (open === undefined) continue;
+    expect(entry.requestId, `a line logged while serving ${open} without its id: ${line}`).toBe(open);
+    if (entry.msg === 'request completed') open = undefined;
+    else linesInSpans++;
+  }
+  expect(spans).toBeGreaterThan(20);
+  // Not only the begin and end lines: the services log while serving (mail, texts, failures).
+  expect(linesInSpans).toBeGreaterThan(0);
+}
+
 describe('N4 logs', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -56,7 +86,8 @@ describe('N4 logs', () => {
   });
 
   it('holds no password, TOTP secret, recovery code, texted code, phone number, session cookie, e-mailed token or API key', async () => {
-    const secrets = new Set<string>([password, phone.e164, phone.national]);
+    // The number as typed in the form (with spaces), as well as normalised.
+    const secrets = new Set<string>([password, phone.typed, phone.e164, phone.national]);
     const email = 'logs@secrets.example';
     const client = new Client(server.baseUrl);
     expect((await client.call('POST', '/api/v1/signup', { organization: 'Logs', name: 'Lou', email, password })).status).toBe(201);
@@ -75,6 +106,9 @@ describe('N4 logs', () => {
     expect(setup.status).toBe(201);
     const secret: string = setup.json.secret.replace(/\s/g, '');
     secrets.add(secret);
+    // Also as the setup page shows it for typing by hand: groups of four, separated by spaces.
+    secrets.add(setup.json.secret);
+    secrets.add((secret.match(/.{1,4}/g) ?? []).join(' '));
     const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
     const confirmCode = totp.generate();
     const confirmed = await client.call('POST', '/api/v1/me/two-factor/totp/confirm', { code: confirmCode });
@@ -122,8 +156,10 @@ describe('N4 logs', () => {
     // JSON lines: every line the server wrote parses, and request lines carry the request id.
     const lines = log.split('\n').filter((line) => line.trim() !== '');
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
-    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => 'req' in entry || 'res' in entry);
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLines = entries.filter((entry) => 'req' in entry || 'res' in entry);
     expect(requestLines.length).toBeGreaterThan(20);
     for (const entry of requestLines) expect(entry.requestId, JSON.stringify(entry)).toEqual(expect.any(String));
+    expectEveryLineOfARequestToCarryItsId(entries);
   });
 });

@@ -1,7 +1,8 @@
 // Issue 10 item 9: the development mailbox shows every reset, invitation and verification link.
 // It exists only for a server listening on a loopback address (or with DEV_MAILBOX=1), never in
 // production or with SMTP, and answers only clients connected from this machine — by the
-// socket's address, never a forwarded one.
+// socket's address, never a forwarded one — and never through a proxy (forwarding headers or a
+// TRUST_PROXY socket address), since a proxy on the same host connects from loopback.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,43 @@ describe(`development mailbox on ${testDatabaseKind}`, () => {
     for (const remoteAddress of ['::1', '::ffff:127.0.0.1']) {
       expect((await t.app.inject({ method: 'GET', url: '/api/dev/mailbox', remoteAddress })).statusCode, remoteAddress).toBe(200);
     }
+  });
+
+  it('a loopback connection that carries forwarding headers (a proxy on this machine) gets the same 404', async () => {
+    // nginx on the same host connects from 127.0.0.1 for every outside client.
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { 'x-forwarded-for': '127.0.0.1' }]) {
+      for (const remoteAddress of ['127.0.0.1', '::1']) {
+        const api = await t.app.inject({ method: 'GET', url: '/api/dev/mailbox', remoteAddress, headers });
+        expect(api.statusCode, JSON.stringify(headers)).toBe(404);
+        expect(api.json().code).toBe('not_found');
+        expect(api.body).not.toContain('messages');
+        expect((await t.app.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress, headers })).statusCode, JSON.stringify(headers)).toBe(404);
+      }
+    }
+  });
+});
+
+describe(`development mailbox behind TRUST_PROXY on ${testDatabaseKind}`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ trustProxy: ['127.0.0.1', '10.0.0.0/8'] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('a request from a TRUST_PROXY address gets the same 404 as any other client, even without forwarding headers', async () => {
+    for (const remoteAddress of ['127.0.0.1', '::ffff:127.0.0.1', '10.0.0.7']) {
+      const api = await t.app.inject({ method: 'GET', url: '/api/dev/mailbox', remoteAddress });
+      expect(api.statusCode, remoteAddress).toBe(404);
+      expect(api.json().code).toBe('not_found');
+      expect((await t.app.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress })).statusCode, remoteAddress).toBe(404);
+    }
+  });
+
+  it('another loopback address that is not a listed proxy is still this machine', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/dev/mailbox', remoteAddress: '::1' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/dev/mailbox', remoteAddress: '127.0.0.2' })).statusCode).toBe(200);
   });
 });
 

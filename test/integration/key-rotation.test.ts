@@ -7,7 +7,7 @@ import { runCli, type CliIo } from '../../src/cli/main.js';
 import { loadSigningKeys } from '../../src/oidc/signing-keys.js';
 import { rotateServerKey } from '../../src/services/key-rotation.js';
 import { keyIdOf } from '../../src/security/secret-box.js';
-import { enrolTotp, expectProblem, memberWithTwoFactor, nextStep, signUpMember, startChallenge, totpCode, type Member } from '../support/two-factor.js';
+import { Browser, enrolTotp, expectProblem, memberWithTwoFactor, nextStep, signUpMember, startChallenge, totpCode, type Member } from '../support/two-factor.js';
 import { createTestApp, publicUrl, type TestApp } from '../support/test-app.js';
 import { testDatabaseKind } from '../support/test-database.js';
 
@@ -159,5 +159,68 @@ describe(`server key rotation on ${testDatabaseKind}`, () => {
       expect(rows.filter((row) => row.usedAt !== null)).toHaveLength(4);
       for (const row of rows) expect(row.codeSealed.startsWith(`v1.${idOf(keyC)}.`)).toBe(true);
     }
+  });
+});
+
+describe(`a texted code across a key change on ${testDatabaseKind}`, () => {
+  let a: TestApp;
+  const opened: TestApp[] = [];
+  const phone = '+41791234568';
+  let member: Member;
+  async function instance(keys: string[]): Promise<TestApp> {
+    const app = await createTestApp({}, { database: a.database, secretKeys: keys, clock: a.clock });
+    opened.push(app);
+    return app;
+  }
+  /** The same browser (its challenge cookie) talking to another instance. */
+  function sameBrowserOn(t: TestApp, browser: Browser): Browser {
+    const copy = new Browser(t.app);
+    for (const [name, value] of browser.cookies) copy.cookies.set(name, value);
+    return copy;
+  }
+  /** The password step and a texted code on the instance under the old key alone; the code is not entered yet. */
+  async function codeTextedUnderOldKey(): Promise<{ browser: Browser; code: string }> {
+    const browser = await startChallenge(a.app, member.email);
+    const sent = await browser.post('/api/v1/auth/two-factor/sms');
+    expect(sent.statusCode, sent.body).toBe(202);
+    return { browser, code: lastCode(a, phone) };
+  }
+
+  beforeAll(async () => {
+    a = await createTestApp({}, { secretKeys: [keyA] });
+    member = await signUpMember(a, { email: 'pending-text@keys.example' });
+    expect((await member.browser.post('/api/v1/me/two-factor/sms', { phoneNumber: phone })).statusCode).toBe(201);
+    expect((await member.browser.post('/api/v1/me/two-factor/sms/confirm', { code: lastCode(a, phone) })).statusCode).toBe(200);
+    a.clock.advance(60_000);
+  });
+  afterAll(async () => {
+    for (const app of opened) await app.close();
+    await a.close();
+  });
+
+  it('N5 a code texted under the old key is accepted after the server switches to keys "new,old", and after `keys rotate`', async () => {
+    // The test is real: the code's hash is keyed, so a server with B alone cannot match it (codes
+    // live minutes; the old key goes only after `keys rotate`, README step 3).
+    const onlyB = await instance([keyB]);
+    const stranded = await codeTextedUnderOldKey();
+    expectProblem(await sameBrowserOn(onlyB, stranded.browser).submitCode(stranded.code), 400, 'invalid_code');
+    a.clock.advance(60_000);
+
+    const both = await instance([keyB, keyA]);
+    // Switched while the code was on its way: entered on the server with "B,A".
+    const beforeSwitch = await codeTextedUnderOldKey();
+    const entered = await sameBrowserOn(both, beforeSwitch.browser).submitCode(beforeSwitch.code);
+    expect(entered.statusCode, entered.body).toBe(200);
+    expect(entered.json().status).toBe('signed_in');
+    a.clock.advance(60_000);
+
+    // Texted under A, then every value re-sealed under B by `keys rotate`, then entered.
+    const beforeRotation = await codeTextedUnderOldKey();
+    const rotated = await cli(both, `${keyB},${keyA}`);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    for (const value of (await both.context.db.selectFrom('smsNumbers').select('phoneSealed').execute()).map((row) => row.phoneSealed)) expect(value.startsWith(`v1.${idOf(keyB)}.`)).toBe(true);
+    const afterRotation = await sameBrowserOn(both, beforeRotation.browser).submitCode(beforeRotation.code);
+    expect(afterRotation.statusCode, afterRotation.body).toBe(200);
+    expect(afterRotation.json().status).toBe('signed_in');
   });
 });

@@ -372,6 +372,29 @@ describe(`B2 remembered browsers (database: ${testDatabaseKind})`, () => {
     }
   });
 
+  it('B2 W5 the organization turning on the phishing-resistant requirement forgets every remembered browser; audited', async () => {
+    const owner = await memberWithTwoFactor(t, { email: 'owner@phishing.example' });
+    await allowRemembering(owner, 30);
+    const member = await inviteMember(t, owner, { email: 'member@phishing.example', name: 'Member' });
+    const setup = await member.browser.post('/api/v1/me/two-factor/totp');
+    expect((await member.browser.post('/api/v1/me/two-factor/totp/confirm', { code: totpCode(t, setup.json().secret) })).statusCode).toBe(200);
+    nextStep(t);
+    const laptop = await rememberedBrowser({ ...member, secret: setup.json().secret as string });
+    const rememberedOf = async (browser: Browser) => ((await browser.get('/api/v1/me/known-browsers')).json().browsers as Array<{ current: boolean; remembered: unknown }>).find((b) => b.current)!.remembered;
+    expect(await rememberedOf(laptop)).not.toBeNull();
+    // Other settings leave remembered browsers alone.
+    expect((await owner.browser.reauthenticate()).statusCode).toBe(204);
+    expect((await owner.browser.patch('/api/v1/organization', { twoFactor: { requirePhishingResistant: false } })).statusCode).toBe(200);
+    expect(await rememberedOf(laptop)).not.toBeNull();
+    const turnedOn = await owner.browser.patch('/api/v1/organization', { twoFactor: { requirePhishingResistant: true } });
+    expect(turnedOn.statusCode, turnedOn.body).toBe(200);
+    expect(await rememberedOf(laptop)).toBeNull();
+    const forgotten = await t.store.db.selectFrom('auditEvents').select('details').where('type', '=', 'browser.remembered_forgotten').where('targetUserId', 'is', null).execute();
+    expect(forgotten.map((event) => JSON.stringify(event.details)).filter((details) => details.includes('phishing_resistant_required'))).toHaveLength(1);
+    // Not skipped any more: the laptop is asked for a second step again.
+    expect((await laptop.login(member.email)).json().status).toBe('two_factor_required');
+  });
+
   it('B2 M2 an administrator sees a member’s browsers and forgets them all (after re-authentication); another organization’s member is not found', async () => {
     const head = await memberWithTwoFactor(t, { email: 'head@admin-forget.example' });
     await allowRemembering(head, 30);

@@ -90,6 +90,66 @@ describe(`mail abuse (issue 10 items 5, 7) on ${testDatabaseKind}`, () => {
     expect(invitations).toHaveLength(50);
   });
 
+  /** Moves both instances' clocks (one clock on SQLite). */
+  function advance(milliseconds: number): void {
+    t.clock.advance(milliseconds);
+    if (other !== t) other.clock.advance(milliseconds);
+  }
+
+  it('issue 10 item 7: a member gets at most 10 verification e-mails a day, however the resends are spread over the day; the next day more', async () => {
+    const member = await signUpMember(t, { email: 'daily-resend@mail-abuse.example', verify: false });
+    const sentTo = async () => (await t.mail()).filter((m) => m.to === member.email && m.subject === 'Verify your e-mail address').length;
+    const before = await sentTo(); // the sign-up's own
+    // 3 per 15 minutes, within the 15-minute limit every time: 10 resends go out.
+    for (let i = 0; i < 10; i++) {
+      if (i > 0 && i % 3 === 0) advance(15 * minute);
+      expect((await member.browser.post('/api/v1/auth/verify-email/resend')).statusCode, `resend ${i + 1}`).toBe(202);
+    }
+    advance(15 * minute);
+    expectRateLimited(await member.browser.post('/api/v1/auth/verify-email/resend'), 'eleventh in a day');
+    expect(await sentTo()).toBe(before + 10);
+    advance(24 * 60 * minute);
+    // A day of idle time signed the browser out; signing in again (unverified members may) resends.
+    expect((await member.browser.login(member.email)).statusCode).toBe(200);
+    expect((await member.browser.post('/api/v1/auth/verify-email/resend')).statusCode).toBe(202);
+    expect(await sentTo()).toBe(before + 11);
+  });
+
+  it('issue 10 item 7: one address gets invitations from at most 10 organizations a day; the 11th organization is refused and nothing is created', async () => {
+    const recipient = 'wanted@across-organizations.example';
+    for (let i = 0; i < 10; i++) {
+      const admin = await signUpMember(t, { email: `ada-${i}@across-organizations.example`, organization: `Across Co ${i}` });
+      expect((await invite(admin, recipient)).statusCode, `organization ${i + 1}`).toBe(201);
+    }
+    const eleventh = await signUpMember(t, { email: 'ada-10@across-organizations.example', organization: 'Across Co 10' });
+    expectRateLimited(await invite(eleventh, recipient), 'eleventh organization');
+    expect((await t.mail()).filter((m) => m.to === recipient)).toHaveLength(10);
+    expect(await t.store.db.selectFrom('invitations').select('id').where('organizationId', '=', eleventh.organizationId).execute()).toEqual([]);
+    // The refused organization may still invite others.
+    expect((await invite(eleventh, 'someone-else@across-organizations.example')).statusCode).toBe(201);
+  });
+
+  it('issue 10 item 7: one organization sends at most 200 invitations a day, even when each hour stays under the administrator’s 50; the next day more', async () => {
+    const admin = await signUpMember(t, { email: 'ada@invite-organization.example', organization: 'Daily Co' });
+    for (let hour = 0; hour < 4; hour++) {
+      if (hour > 0) {
+        advance(60 * minute);
+        expect((await admin.browser.reauthenticate()).statusCode).toBe(204);
+      }
+      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => invite(admin, `person-${hour}-${i}@daily.example`)));
+      expect(responses.map((r) => r.statusCode).filter((s) => s !== 201), `hour ${hour}`).toEqual([]);
+    }
+    // A new hour: the administrator's own 50 are free again; the organization's 200 are used up.
+    advance(60 * minute);
+    expect((await admin.browser.reauthenticate()).statusCode).toBe(204);
+    expectRateLimited(await invite(admin, 'one-too-many@daily.example'), '201st in a day');
+    expect((await t.mail()).filter((m) => m.to.endsWith('@daily.example'))).toHaveLength(200);
+    expect(await t.store.db.selectFrom('invitations').select('id').where('organizationId', '=', admin.organizationId).execute()).toHaveLength(200);
+    advance(21 * 60 * minute);
+    expect((await admin.browser.login(admin.email)).statusCode).toBe(200);
+    expect((await invite(admin, 'one-too-many@daily.example')).statusCode).toBe(201);
+  });
+
   it('issue 10 item 5: inviting an address registered in another organization answers exactly like a new address; its owner is told by e-mail, without a link; nothing is created or changed', async () => {
     const admin = await signUpMember(t, { email: 'ada@inviter.example', name: 'Ada Inviter', organization: 'Inviter Co' });
     const registered = await signUpMember(t, { email: 'taken@registered.example', name: 'Tim Taken', organization: 'Registered Co' });

@@ -39,6 +39,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+/** How many TCP listeners this process has open. */
+function openListeners(): number {
+  return process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;
+}
+
 describe(`N2 metrics on ${testDatabaseKind}`, () => {
   let database: TestDatabase;
   let dataDir: string;
@@ -112,5 +117,70 @@ describe(`N2 metrics on ${testDatabaseKind}`, () => {
     expect(sample(after, 'tessera_second_steps_total', { method: 'totp', result: 'success' }) - sample(before, 'tessera_second_steps_total', { method: 'totp', result: 'success' })).toBe(1);
     expect(sample(after, 'tessera_second_steps_total', { method: 'code', result: 'failure' }) - sample(before, 'tessera_second_steps_total', { method: 'code', result: 'failure' })).toBe(1);
     expect(sample(after, 'tessera_sign_ins_total', { result: 'success', method: 'totp' }) - sample(before, 'tessera_sign_ins_total', { result: 'success', method: 'totp' })).toBe(1);
+  });
+
+  it('N2 a text message sent and a member locked after ten wrong codes (L3) move tessera_texts_total and tessera_locks_total', async () => {
+    const email = 'texts-and-locks@metrics.example';
+    const client = new Client(instance.address);
+    expect((await client.call('POST', '/api/v1/signup', { organization: 'Locks Org', name: 'Lo', email, password })).status).toBe(201);
+    const mailbox = (await (await fetch(`${instance.address}/api/dev/mailbox`)).json()) as { messages: Array<{ to: string; text: string }> };
+    const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(mailbox.messages.find((m) => m.to === email)!.text)![1]!;
+    expect((await client.call('POST', '/api/v1/auth/verify-email', { token })).status).toBe(204);
+    const setup = await client.call('POST', '/api/v1/me/two-factor/totp');
+    const totp = new TOTP({ secret: Secret.fromBase32(String(setup.json.secret).replace(/\s/g, '')), algorithm: 'SHA1', digits: 6, period: 30 });
+    expect((await client.call('POST', '/api/v1/me/two-factor/totp/confirm', { code: totp.generate() })).status).toBe(200);
+
+    const before = await (await fetch(`${instance.metricsAddress}/metrics`)).text();
+    // S1: adding a phone number texts it a code.
+    const texted = await client.call('POST', '/api/v1/me/two-factor/sms', { phoneNumber: '+41 79 555 12 35' });
+    expect(texted.status, JSON.stringify(texted.json)).toBe(201);
+    const afterText = await (await fetch(`${instance.metricsAddress}/metrics`)).text();
+    expect(sample(afterText, 'tessera_texts_total', { result: 'sent' }) - sample(before, 'tessera_texts_total', { result: 'sent' })).toBe(1);
+    expect(sample(afterText, 'tessera_locks_total')).toBe(sample(before, 'tessera_locks_total'));
+
+    // L3: ten wrong codes in a row lock the second step.
+    const attacker = new Client(instance.address);
+    expect((await attacker.call('POST', '/api/v1/auth/login', { email, password })).json.status).toBe('two_factor_required');
+    const valid = new Set([-30_000, 0, 30_000].map((offset) => totp.generate({ timestamp: Date.now() + offset })));
+    const wrongCodes = ['000000', '111111', '222222', '333333', '444444', '555555', '666666', '777777', '888888', '999999', '123456', '654321', '135790'].filter((code) => !valid.has(code)).slice(0, 10);
+    for (const code of wrongCodes) await attacker.call('POST', '/api/v1/auth/two-factor', { code });
+    // Locked for 15 minutes: even the right code is refused.
+    const locked = await attacker.call('POST', '/api/v1/auth/two-factor', { code: totp.generate() });
+    expect(locked.status, JSON.stringify(locked.json)).toBe(429);
+    expect(locked.json.code).toBe('rate_limited');
+    const afterLock = await (await fetch(`${instance.metricsAddress}/metrics`)).text();
+    expect(sample(afterLock, 'tessera_locks_total') - sample(before, 'tessera_locks_total')).toBe(1);
+    expect(sample(afterLock, 'tessera_texts_total', { result: 'sent' }) - sample(before, 'tessera_texts_total', { result: 'sent' })).toBe(1);
+  });
+});
+
+describe(`N2 without METRICS_PORT on ${testDatabaseKind}`, () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let instance: ServingInstance;
+  let listenersOpened: number;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'tessera-metrics-'));
+    const config = readConfig({ DATABASE_URL: database.url, TESSERA_SECRET_KEY: randomBytes(32).toString('base64'), TESSERA_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://tessera.test', LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+    expect(config.metrics).toBeUndefined();
+    const listenersBefore = openListeners();
+    instance = await startInstance(config, quiet);
+    listenersOpened = openListeners() - listenersBefore;
+  });
+  afterAll(async () => {
+    await instance?.shutdown();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('N2 metrics are off: no metrics listener (only the public one), and the public port answers 404 for /metrics', async () => {
+    expect(instance.metricsAddress).toBeUndefined();
+    expect(listenersOpened).toBe(1);
+    const response = await fetch(`${instance.address}/metrics`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('# TYPE');
+    // Requests are served as usual.
+    expect((await fetch(`${instance.address}/livez`)).status).toBe(200);
   });
 });

@@ -138,6 +138,54 @@ describe(`TRUST_PROXY (database: ${testDatabaseKind})`, () => {
         await t.close();
       }
     });
+
+    it(`G1 K1 ${trusted ? 'through a trusted proxy the forwarded address' : 'without TRUST_PROXY the socket address'} is a known browser's recorded address and what an API key's allow-list checks`, async () => {
+      const t = await createTestApp(trusted ? { trustProxy: ['10.9.0.0/16'] } : {});
+      try {
+        const member = await signUpMember(t, { email: 'proxied-keys@guard.example' });
+        const proxy = '10.9.0.7';
+        const expected = (client: string) => (trusted ? client : proxy);
+        // G1: the browser's address is the client's, not the proxy's (when the proxy is trusted).
+        const laptop = new Browser(t.app, { remoteAddress: proxy, headers: { 'x-forwarded-for': '203.0.113.10' } });
+        expect((await laptop.login(member.email)).statusCode).toBe(200);
+        const browsers = (await laptop.get('/api/v1/me/known-browsers')).json().browsers as Array<{ current: boolean; ip: string | null }>;
+        expect(browsers.find((b) => b.current)!.ip).toBe(expected('203.0.113.10'));
+        const stored = await t.store.db.selectFrom('knownBrowsers').select('ip').where('userId', '=', member.userId).execute();
+        expect(stored.map((row) => row.ip)).toContain(expected('203.0.113.10'));
+        expect(stored.map((row) => row.ip)).not.toContain(trusted ? proxy : '203.0.113.10');
+
+        // K1: one key for the clients' office, one for the proxy's own network.
+        const createKey = async (name: string, allowedIps: string[]) => {
+          const created = await member.browser.post('/api/v1/api-keys', { name, grants: ['users:read'], allowedIps });
+          expect(created.statusCode, created.body).toBe(201);
+          return created.json() as { id: string; key: string };
+        };
+        const office = await createKey('Office', ['203.0.113.0/24']);
+        const proxyNetwork = await createKey('Proxy network', ['10.9.0.0/16']);
+        const use = (key: string, client: string) =>
+          t.app.inject({ method: 'GET', url: '/api/v1/organization/users', remoteAddress: proxy, headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': client } });
+        const fromOffice = await use(office.key, '203.0.113.20');
+        const fromElsewhere = await use(office.key, '198.51.100.20');
+        const proxyKeyFromOffice = await use(proxyNetwork.key, '203.0.113.20');
+        if (trusted) {
+          expect(fromOffice.statusCode, fromOffice.body).toBe(200);
+          expectProblem(fromElsewhere, 403, 'forbidden');
+          expectProblem(proxyKeyFromOffice, 403, 'forbidden');
+        } else {
+          // The forwarded address is ignored: every request comes from the proxy.
+          expectProblem(fromOffice, 403, 'forbidden');
+          expectProblem(fromElsewhere, 403, 'forbidden');
+          expect(proxyKeyFromOffice.statusCode, proxyKeyFromOffice.body).toBe(200);
+        }
+        const keys = (await member.browser.get('/api/v1/api-keys')).json().apiKeys as Array<{ id: string; lastUsedIp: string | null }>;
+        expect(keys.find((k) => k.id === (trusted ? office.id : proxyNetwork.id))!.lastUsedIp).toBe(expected('203.0.113.20'));
+        // A client that is not a listed proxy cannot pick its own address.
+        const direct = await t.app.inject({ method: 'GET', url: '/api/v1/organization/users', remoteAddress: '192.0.2.50', headers: { authorization: `Bearer ${office.key}`, 'x-forwarded-for': '203.0.113.20' } });
+        expectProblem(direct, 403, 'forbidden');
+      } finally {
+        await t.close();
+      }
+    });
   }
 });
 

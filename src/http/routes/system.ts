@@ -1,7 +1,7 @@
 // Health, the OpenAPI document and the development mailbox.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { isLoopbackAddress } from '../../core/loopback.js';
+import { isDevMailboxClient } from '../../core/loopback.js';
 import type { AppContext } from '../../services/context.js';
 import { sendProblem } from '../problem.js';
 import { objectSchema } from '../schemas.js';
@@ -26,9 +26,10 @@ export function registerSystemRoutes(app: FastifyInstance, context: AppContext):
     {
       config: { access: 'public' },
       // It shows every e-mailed link: only to this machine, by the socket's address (a forwarded
-      // one could be forged); others get the same 404 as when there is no mailbox.
+      // one could be forged) and never through a proxy; others get the same 404 as when there is
+      // no mailbox.
       onRequest: (request, reply, done) => {
-        if (isLoopbackAddress(request.socket.remoteAddress)) done();
+        if (isDevMailboxClient(request.socket.remoteAddress, request.headers, context.config.trustProxy)) done();
         else sendProblem(reply, { code: 'not_found' });
       },
       schema: {

@@ -60,6 +60,7 @@ const forgetReasonWords: Readonly<Record<string, string>> = {
   password_reset: 'the password was reset',
   recovery_code_sign_in: 'a recovery code was used to sign in',
   organization_policy: 'the organization shortened or turned off remembering browsers',
+  phishing_resistant_required: 'the organization began requiring a security key or passkey',
 };
 
 const settingWords: Readonly<Record<string, string>> = {
