@@ -2,7 +2,6 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
-import { currentRequestId } from './http/request-scope.js';
 import { createMailer, type MailLogger } from './mail/mailer.js';
 import { startMetricsServer, withTextMetrics, withThrottleMetrics } from './metrics/instrumentation.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -173,10 +172,9 @@ export async function startServer(config: Config = readConfig()): Promise<void> 
 }
 
 export function consoleLogger(): MailLogger & { warn(object: object, message: string): void } {
-  const write = (level: string) => (object: object, message: string) => {
-    // N4: a line written while serving a request (mail, texts) carries the request's id.
-    const requestId = currentRequestId();
-    process.stdout.write(JSON.stringify({ level, time: new Date().toISOString(), ...(requestId !== undefined && { requestId }), msg: message, ...object }) + '\n');
-  };
+  // N4: the mailer and the text sender put the id of the request a line is for (when there is
+  // one) in `object`; passed explicitly, because tracking it implicitly (AsyncLocalStorage) cost a
+  // fifth of the session check's throughput on Node 20.
+  const write = (level: string) => (object: object, message: string) => process.stdout.write(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...object }) + '\n');
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -34,7 +34,8 @@ export interface TextMessage {
 
 /** S3: delivery of text messages (src/sms: the development outbox, or an HTTP provider). Rejects when the provider refused the message. */
 export interface SmsSender {
-  send(message: TextMessage): Promise<void>;
+  /** `origin`: the request the text is sent for, whose id the sender's log lines carry (N4). */
+  send(message: TextMessage, origin?: { requestId?: string }): Promise<void>;
 }
 
 /** One counter a claim counts against, and the rule that limits it. */

@@ -27,7 +27,6 @@ import { registerTextMessageRoutes } from './routes/text-messages.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
 import { registerSingleSignOnRoutes } from './routes/single-sign-on.js';
 import { registerWebAuthnRoutes } from './routes/webauthn.js';
-import { runWithRequestId } from './request-scope.js';
 import { registerWebUi } from './web.js';
 
 export interface AppOptions {
@@ -90,9 +89,6 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
       return sendProblem(reply, { code: 'validation_failed', detail: 'The request URL is not valid.' });
     },
   });
-
-  // N4: lines the mailer and the text sender log while serving a request carry its id too.
-  if (options.logger) app.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
 
   app.addSchema(problemSchema);
   await app.register(fastifySwagger, {

@@ -30,8 +30,11 @@ export class DevMailbox {
 }
 
 export interface Mailer {
-  /** Queues the message; returns at once. Call only after the transaction has committed. */
-  send(message: MailMessage): void;
+  /**
+   * Queues the message; returns at once. Call only after the transaction has committed. `origin`:
+   * the request it is sent for, whose id its log lines carry (N4).
+   */
+  send(message: MailMessage, origin?: { requestId?: string }): void;
   /** Resolves once every queued message has been handed over (tests, shutdown). */
   flush(): Promise<void>;
   readonly mailbox: DevMailbox | undefined;
@@ -54,25 +57,26 @@ export function createMailer(options: MailerOptions): Mailer {
   const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
   const mailbox = transport || !(options.devMailbox ?? !options.isProduction) ? undefined : new DevMailbox();
 
-  async function deliver(message: MailMessage): Promise<void> {
+  async function deliver(message: MailMessage, requestId: string | undefined): Promise<void> {
     if (transport) {
       await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      options.logger.info({ to: message.to, subject: message.subject }, 'mail sent');
+      options.logger.info({ ...(requestId !== undefined && { requestId }), to: message.to, subject: message.subject }, 'mail sent');
       return;
     }
     // N4: e-mailed links carry secrets, so a log line holds only who and what; the body is on
     // the development mailbox page, when there is one.
     mailbox?.add(message, new Date());
-    options.logger.info({ to: message.to, subject: message.subject }, mailbox ? 'mail (development mailbox)' : 'mail not sent: SMTP_URL is not set');
+    options.logger.info({ ...(requestId !== undefined && { requestId }), to: message.to, subject: message.subject }, mailbox ? 'mail (development mailbox)' : 'mail not sent: SMTP_URL is not set');
   }
 
   return {
-    send(message) {
-      const delivery = deliver(message)
+    send(message, origin) {
+      const requestId = origin?.requestId;
+      const delivery = deliver(message, requestId)
         .then(() => options.onDelivery?.('sent'))
         .catch((error: unknown) => {
           options.onDelivery?.('failed');
-          options.logger.error({ to: message.to, subject: message.subject, err: error instanceof Error ? error.message : String(error) }, 'mail delivery failed');
+          options.logger.error({ ...(requestId !== undefined && { requestId }), to: message.to, subject: message.subject, err: error instanceof Error ? error.message : String(error) }, 'mail delivery failed');
         })
         .finally(() => pending.delete(delivery));
       pending.add(delivery);

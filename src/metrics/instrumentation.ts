@@ -35,9 +35,9 @@ export function withThrottleMetrics(store: ThrottleCounterStore, metrics: Metric
 export function withTextMetrics(sms: SmsDelivery, metrics: Metrics): SmsDelivery {
   return {
     outbox: sms.outbox,
-    async send(message) {
+    async send(message, origin) {
       try {
-        await sms.send(message);
+        await sms.send(message, origin);
         metrics.observeText('sent');
       } catch (error) {
         metrics.observeText('failed');

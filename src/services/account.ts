@@ -60,7 +60,7 @@ export async function changePassword(context: AppContext, auth: Authenticated, c
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'user.password_changed', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
     await forgetRememberedBrowsers(trx, context, auth.user, 'password_changed', memberActor(auth.user.id), origin);
   });
-  context.mailer.send(passwordChangedMessage(auth.user.email));
+  context.mailer.send(passwordChangedMessage(auth.user.email), origin);
   return { ok: true };
 }
 

@@ -33,6 +33,8 @@ export interface AppContext {
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
+  /** N4: the id of the request (X-Request-Id), for the lines the mailer and text sender log for it. */
+  requestId?: string;
 }
 
 export type Failure = { ok: false; code: ErrorCode; detail?: string; fieldErrors?: FieldError[]; retryAfterInMs?: number };

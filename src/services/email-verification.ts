@@ -24,7 +24,7 @@ export async function issueVerificationLink(db: Kysely<Database>, context: AppCo
 }
 
 /** Issue 10 item 7: a new link (and e-mail) per request, within the member's send counters. */
-export async function resendVerification(context: AppContext, auth: Authenticated): Promise<Outcome> {
+export async function resendVerification(context: AppContext, auth: Authenticated, origin?: RequestOrigin): Promise<Outcome> {
   if (auth.user.emailVerifiedAt !== null) return { ok: true };
   const refused = await claimSend(
     context,
@@ -36,7 +36,7 @@ export async function resendVerification(context: AppContext, auth: Authenticate
   );
   if (refused) return refused;
   const link = await context.db.transaction().execute((trx) => issueVerificationLink(trx, context, auth.user.id));
-  context.mailer.send(verifyEmailMessage(auth.user.email, link));
+  context.mailer.send(verifyEmailMessage(auth.user.email, link), origin);
   return { ok: true };
 }
 

@@ -103,9 +103,9 @@ export async function inviteMember(context: AppContext, admin: Authenticated, in
   const organizationName = admin.organization.brandName ?? admin.organization.name;
   if (registered) {
     // The token above is never sent, so this invitation cannot be accepted; acceptance also refuses registered addresses.
-    context.mailer.send(invitationForExistingAccountMessage(registered.email, admin.user.name, organizationName));
+    context.mailer.send(invitationForExistingAccountMessage(registered.email, admin.user.name, organizationName), origin);
   } else {
-    context.mailer.send(invitationMessage(invitation.email, admin.user.name, organizationName, linkWithToken(context, '/accept-invitation', token)));
+    context.mailer.send(invitationMessage(invitation.email, admin.user.name, organizationName, linkWithToken(context, '/accept-invitation', token)), origin);
   }
   return { ok: true, invitation };
 }

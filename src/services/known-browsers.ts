@@ -63,7 +63,7 @@ export async function recognizeBrowser(
   // A known browser that lost a race to rotate its own token is not a new one: no e-mail.
   if (options.notify && !known) {
     const described = describeUserAgent(origin.userAgent);
-    context.mailer.send(newBrowserSignInMessage(user.email, { at: new Date(now), ip: origin.ip, browser: described.browser, os: described.os }, new URL('/settings?tab=sessions', context.config.publicUrl).toString()));
+    context.mailer.send(newBrowserSignInMessage(user.email, { at: new Date(now), ip: origin.ip, browser: described.browser, os: described.os }, new URL('/settings?tab=sessions', context.config.publicUrl).toString()), origin);
   }
   return { browserId, token, expiresAt };
 }

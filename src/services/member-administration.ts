@@ -119,7 +119,7 @@ export async function resetMemberTwoFactor(context: AppContext, scope: Administr
   const { member, changed, organization } = outcome;
   if (changed) {
     const stillRequired = twoFactorRequiredBy({ organizationRequirement: organization?.twoFactorRequirement ?? 'optional', memberRequired: member.twoFactorRequired === 1 }) !== null;
-    context.mailer.send(twoFactorResetMessage(member.email, { stillRequired }));
+    context.mailer.send(twoFactorResetMessage(member.email, { stillRequired }), scope.origin ?? undefined);
   }
   return { ok: true, member: { ...member, hasTwoFactor: false, twoFactorEnabled: 0, recoveryCodesRegenerationRequired: 0 }, changed };
 }
@@ -186,6 +186,7 @@ export async function changeMember(context: AppContext, admin: Authenticated, me
   if (requirementChanged) {
     context.mailer.send(
       memberTwoFactorRequirementMessage(member.email, { required: member.twoFactorRequired === 1, hasTwoFactor: member.hasTwoFactor, requiredByOrganization: organization?.twoFactorRequirement === 'required' }),
+      origin,
     );
   }
   return { ok: true, member };

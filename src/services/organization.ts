@@ -150,12 +150,12 @@ export async function updateOrganizationSettings(
     const organizationName = organization.brandName ?? organization.name;
     const deadline = organization.twoFactorRequiredFrom === null ? null : new Date(organization.twoFactorRequiredFrom);
     const link = new URL('/settings', context.config.publicUrl).toString();
-    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, organizationName, deadline, link));
+    for (const member of done.toNotify) context.mailer.send(twoFactorRequiredMessage(member.email, organizationName, deadline, link), origin);
   }
   // E3, after the commit: every administrator learns that single sign-on is off.
   if (done.administratorsToTell.length > 0) {
     const settingsLink = new URL('/admin/settings', context.config.publicUrl).toString();
-    for (const administrator of done.administratorsToTell) context.mailer.send(singleSignOnDisabledMessage(administrator.email, organization.brandName ?? organization.name, settingsLink));
+    for (const administrator of done.administratorsToTell) context.mailer.send(singleSignOnDisabledMessage(administrator.email, organization.brandName ?? organization.name, settingsLink), origin);
   }
   return { ok: true, organization };
 }

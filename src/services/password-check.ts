@@ -90,5 +90,5 @@ async function alertOnFirstTrip(context: AppContext, user: User, origin: Request
   if (decideThrottle(await counters.read(accountKey), throttleRules.loginPerAccount, now).ok) return;
   const alert = { key: throttleKey(throttleRules.loginTripAlert, user.emailNormalized), rule: throttleRules.loginTripAlert };
   if (!(await counters.claim([alert], now))) return;
-  context.mailer.send(unknownClientsLockedMessage(user.email, { at: new Date(now), ip: origin.ip, browser: describeUserAgent(origin.userAgent).label }));
+  context.mailer.send(unknownClientsLockedMessage(user.email, { at: new Date(now), ip: origin.ip, browser: describeUserAgent(origin.userAgent).label }), origin);
 }

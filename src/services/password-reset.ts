@@ -41,7 +41,7 @@ export async function requestPasswordReset(context: AppContext, email: string, o
     await insertEmailToken(trx, { id: newId(now, context.random), tokenHash: hashToken(token), purpose: 'password_reset', userId: user.id, createdAt: now, expiresAt: now + resetLifetimeInMs });
     await recordAudit(trx, context, { organizationId: user.organizationId, type: 'user.password_reset_requested', actor: { type: 'anonymous', userId: null }, targetUserId: user.id, origin });
   });
-  context.mailer.send(passwordResetMessage(user.email, linkWithToken(context, '/reset-password', token)));
+  context.mailer.send(passwordResetMessage(user.email, linkWithToken(context, '/reset-password', token)), origin);
   return { ok: true };
 }
 
@@ -84,6 +84,6 @@ export async function confirmPasswordReset(context: AppContext, token: string, p
     throw error;
   }
   if (!user) return fail('invalid_token');
-  context.mailer.send(passwordChangedMessage(user.email));
+  context.mailer.send(passwordChangedMessage(user.email), origin);
   return { ok: true };
 }

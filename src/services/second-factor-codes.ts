@@ -104,7 +104,7 @@ export async function attemptSecondFactorCode<T>(
     case 'rejected':
       // Every wrong code gets the same answer, whatever made it wrong, so it tells nothing about
       // how close it was.
-      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)));
+      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)), origin);
       // T5: an authenticator code that is right but whose time step was already accepted says so
       // (the person waits for the next code instead of doubting their app). It tells a guesser
       // nothing usable: that step and every earlier one are refused for good.

@@ -97,7 +97,7 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
   const { session, recoveryCodesRemaining } = attempt.accepted;
   if (recoveryCodesRemaining === undefined) return { ok: true, session, user, method: attempt.method };
   // R7, after the commit.
-  context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining));
+  context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining), origin);
   return { ok: true, session, user, method: attempt.method, recoveryCodesRemaining };
 }
 

@@ -66,7 +66,7 @@ export async function signUp(context: AppContext, input: SignUpInput, origin: Re
       await recordAudit(trx, context, { organizationId, type: 'user.signed_in', actor, targetUserId: userId, origin, details: { method: 'password', secondFactor: null } });
       return { session, verificationLink };
     });
-    context.mailer.send(verifyEmailMessage(input.email.trim(), verificationLink));
+    context.mailer.send(verifyEmailMessage(input.email.trim(), verificationLink), origin);
     return { ok: true, session };
   } catch (error) {
     if (isUniqueViolation(error)) return fail('email_taken', { fieldErrors: [{ field: 'email', message: 'An account with this e-mail address already exists.' }] });

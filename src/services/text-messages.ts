@@ -144,7 +144,7 @@ async function issueAndText(context: AppContext, text: TextToSend, numberHash: s
   }
   const issuer = text.organization.brandName ?? text.organization.name;
   try {
-    await context.sms.send({ to: text.to, body: smsCodeMessage(issued.code, issuer, text.purpose) });
+    await context.sms.send({ to: text.to, body: smsCodeMessage(issued.code, issuer, text.purpose) }, text.origin);
   } catch {
     // Logged by the sender (without the code); the code stays valid for a resend.
     return fail('sms_delivery_failed', { detail: 'The text message could not be sent. Try again in a minute.' });
@@ -250,7 +250,7 @@ export async function confirmSmsEnrollment(context: AppContext, auth: Authentica
   }
   const phoneNumber = context.secretBox.open(pending.phoneSealed);
   if (confirmed.recoveryCodes) {
-    context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'sms'));
+    context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'sms'), origin);
     return { ok: true, phoneNumber, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
   }
   return { ok: true, phoneNumber };
@@ -279,7 +279,7 @@ export async function removeSmsNumber(context: AppContext, auth: Authenticated, 
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.sms_removed', actor: memberActor(userId), targetUserId: userId, origin, details: { confirmedWith: method, twoFactorOff: isOnlyFactor } });
   });
   if (!done.ok) return done;
-  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email));
+  if (isOnlyFactor) context.mailer.send(twoFactorDisabledMessage(auth.user.email), origin);
   return { ok: true };
 }
 

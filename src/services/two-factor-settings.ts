@@ -92,7 +92,7 @@ export async function confirmTotpEnrollment(context: AppContext, auth: Authentic
     return { recoveryCodes, session };
   });
   if (!confirmed) return fail('invalid_code', { fieldErrors: [{ field: 'code', message: 'That code was already used. Wait for the next one.' }] });
-  context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'totp'));
+  context.mailer.send(twoFactorEnabledMessage(auth.user.email, 'totp'), origin);
   return { ok: true, recoveryCodes: confirmed.recoveryCodes, ...(confirmed.session && { session: confirmed.session }) };
 }
 
@@ -110,7 +110,7 @@ export async function regenerateRecoveryCodes(context: AppContext, auth: Authent
     await recordAudit(trx, context, { organizationId: auth.organization.id, type: 'two_factor.recovery_codes_regenerated', actor: memberActor(auth.user.id), targetUserId: auth.user.id, origin });
     return issued;
   });
-  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email));
+  context.mailer.send(recoveryCodesRegeneratedMessage(auth.user.email), origin);
   return { ok: true, codes };
 }
 
@@ -131,6 +131,6 @@ export async function disableTwoFactor(context: AppContext, auth: Authenticated,
     await forgetRememberedBrowsers(trx, context, auth.user, 'two_factor_disabled', memberActor(auth.user.id), origin);
   });
   if (!done.ok) return done;
-  context.mailer.send(twoFactorDisabledMessage(auth.user.email));
+  context.mailer.send(twoFactorDisabledMessage(auth.user.email), origin);
   return { ok: true };
 }

@@ -82,7 +82,7 @@ export async function attemptWebAuthnAssertion<T>(
     case 'locked':
       return fail('rate_limited', { retryAfterInMs: Math.max(0, (attempt.lockedUntil ?? now) - now) });
     case 'rejected':
-      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)));
+      if (attempt.lockedUntil !== null) context.mailer.send(secondFactorLockedMessage(user.email, new Date(attempt.lockedUntil)), origin);
       return rejected();
   }
 }

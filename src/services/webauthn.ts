@@ -137,7 +137,7 @@ export async function finishWebAuthnRegistration(
     });
     return { recoveryCodes, session };
   });
-  context.mailer.send(done.recoveryCodes ? twoFactorEnabledMessage(auth.user.email, 'webauthn') : webAuthnChangedMessage(auth.user.email, { action: 'added', name }));
+  context.mailer.send(done.recoveryCodes ? twoFactorEnabledMessage(auth.user.email, 'webauthn') : webAuthnChangedMessage(auth.user.email, { action: 'added', name }), origin);
   return { ok: true, id, ...(done.recoveryCodes && { recoveryCodes: done.recoveryCodes }), ...(done.session && { session: done.session }) };
 }
 
@@ -152,7 +152,7 @@ export async function renameCredential(context: AppContext, auth: Authenticated,
     return true;
   });
   if (!renamed) return fail('not_found', { detail: 'There is no such security key or passkey.' });
-  context.mailer.send(webAuthnChangedMessage(auth.user.email, { action: 'renamed', name }));
+  context.mailer.send(webAuthnChangedMessage(auth.user.email, { action: 'renamed', name }), origin);
   return { ok: true };
 }
 
@@ -206,7 +206,7 @@ export async function removeCredential(
     return fail('validation_failed', { fieldErrors: [{ field: 'code', message: 'Enter a current code, or use one of your security keys or passkeys.' }] });
   }
   if (!done.ok) return done;
-  context.mailer.send(webAuthnChangedMessage(auth.user.email, { action: 'removed', name: existing.name, twoFactorOff: isOnlyFactor }));
+  context.mailer.send(webAuthnChangedMessage(auth.user.email, { action: 'removed', name: existing.name, twoFactorOff: isOnlyFactor }), origin);
   return { ok: true };
 }
 

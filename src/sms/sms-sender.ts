@@ -40,14 +40,15 @@ export function createLogSender(options: { isProduction: boolean; /** Config.dev
   const now = options.now ?? (() => new Date());
   return {
     outbox,
-    async send(message) {
+    async send(message, origin) {
+      const requestId = origin?.requestId;
       if (!outbox) {
-        options.logger.info({ to: maskPhoneNumber(message.to) }, 'text message not sent: SMS_PROVIDER is log');
+        options.logger.info({ ...(requestId !== undefined && { requestId }), to: maskPhoneNumber(message.to) }, 'text message not sent: SMS_PROVIDER is log');
         return;
       }
       outbox.add(message, now());
       // N4: the code and the number stay out of the log; the development mailbox page shows them.
-      options.logger.info({ to: maskPhoneNumber(message.to) }, 'text message (development outbox)');
+      options.logger.info({ ...(requestId !== undefined && { requestId }), to: maskPhoneNumber(message.to) }, 'text message (development outbox)');
     },
   };
 }
@@ -61,13 +62,14 @@ export function createSmsDelivery(config: Config, logger: SmsLogger, fetchImpl: 
       const sender = createTwilioSender(config.twilio, fetchImpl);
       return {
         outbox: undefined,
-        async send(message) {
+        async send(message, origin) {
+          const requestId = origin?.requestId;
           try {
             await sender.send(message);
-            logger.info({ to: maskPhoneNumber(message.to) }, 'text message sent');
+            logger.info({ ...(requestId !== undefined && { requestId }), to: maskPhoneNumber(message.to) }, 'text message sent');
           } catch (error) {
             // The body holds a code: never logged here, only who it was for and why it failed.
-            logger.error({ to: maskPhoneNumber(message.to), err: error instanceof Error ? error.message : String(error) }, 'text message delivery failed');
+            logger.error({ ...(requestId !== undefined && { requestId }), to: maskPhoneNumber(message.to), err: error instanceof Error ? error.message : String(error) }, 'text message delivery failed');
             throw error;
           }
         },

@@ -177,7 +177,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request, reply) => {
-      const result = await resendVerification(context, requireAuth(request.auth));
+      const result = await resendVerification(context, requireAuth(request.auth), originOf(request));
       if (!result.ok) return sendProblem(reply, result);
       return reply.code(202).send();
     },
