@@ -7,7 +7,7 @@ import type { AppContext } from '../services/context.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerCsrfDefence } from './plugins/csrf.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
-import { registerSecurityHeaders, securityHeadersFor } from './plugins/security-headers.js';
+import { apiSecurityHeadersFrom, registerSecurityHeaders, securityHeadersFor } from './plugins/security-headers.js';
 import { problemSchema, sendProblem } from './problem.js';
 import './route-config.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
@@ -58,6 +58,7 @@ function redactUrl(url: string): string {
 
 export async function buildApp(context: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const securityHeaders = securityHeadersFor({ isHttps: context.config.publicUrl.protocol === 'https:' });
+  const apiSecurityHeaders = apiSecurityHeadersFrom(securityHeaders);
   const app = Fastify({
     logger:
       options.logger === false || options.logger === undefined
@@ -84,8 +85,8 @@ export async function buildApp(context: AppContext, options: AppOptions = {}): P
     routerOptions: { maxParamLength: 200 },
     // The router refuses bad URL encoding and overlong parameters before any hook runs, so
     // these answers get their headers and problem body here.
-    frameworkErrors: (_error, _request, reply) => {
-      reply.headers({ ...securityHeaders, 'cache-control': 'no-store' });
+    frameworkErrors: (_error, request, reply) => {
+      reply.headers(request.url.startsWith('/api/') ? apiSecurityHeaders : { ...securityHeaders, 'cache-control': 'no-store' });
       return sendProblem(reply, { code: 'validation_failed', detail: 'The request URL is not valid.' });
     },
   });

@@ -34,7 +34,10 @@ function expectProblem(response: LightMyRequestResponse, status: number | '4xx',
 function expectSecurityHeaders(response: LightMyRequestResponse, label: string): void {
   const csp = String(response.headers['content-security-policy'] ?? '');
   expect(csp, label).toContain("frame-ancestors 'none'");
-  expect(csp, label).toContain("default-src 'self'");
+  // JSON answers get the strictest policy (nothing loads); pages load only their own files.
+  expect(csp, label).toContain(String(response.raw.req.url).startsWith('/api/') ? "default-src 'none'" : "default-src 'self'");
+  expect(response.headers['x-frame-options'], label).toBe('DENY');
+  expect(response.headers['cross-origin-resource-policy'], label).toBe('same-origin');
   expect(response.headers['x-content-type-options'], label).toBe('nosniff');
   expect(response.headers['referrer-policy'], label).toBe('no-referrer');
 }
