@@ -126,7 +126,11 @@ export const sessionStateSchema = {
 } as const;
 
 export function sessionStateView(auth: Authenticated, nowInMs: number) {
-  return { user: userView(auth.user), organization: organizationView(auth.organization), requiredActions: requiredActionsOf(auth, nowInMs).map(requiredActionView) };
+  return { user: userView(auth.user), organization: organizationView(auth.organization), requiredActions: requiredActionsView(auth, nowInMs) };
+}
+
+export function requiredActionsView(auth: Authenticated, nowInMs: number) {
+  return requiredActionsOf(auth, nowInMs).map(requiredActionView);
 }
 
 function requiredActionView(action: RequiredAction) {

@@ -13,7 +13,7 @@ import { sendProblem } from '../problem.js';
 import { originOf } from '../request-origin.js';
 import { requireAuth } from '../route-config.js';
 import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, secondFactorCodeField, textField, tokenField } from '../schemas.js';
-import { sessionStateSchema, sessionStateView } from '../views.js';
+import { organizationView, requiredActionsView, sessionStateSchema, sessionStateView, userView } from '../views.js';
 import { resolveSession } from '../../services/sessions.js';
 import { recognizeAfterSecondStep, recognizeBrowser } from '../../services/known-browsers.js';
 import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
@@ -226,6 +226,21 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       config: { access: 'member', completes: ['recovery_codes_regeneration_required', 'two_factor_setup_required'] },
       schema: { tags: ['session'], summary: 'The signed-in member, their organization and required actions.', response: { 200: sessionStateSchema, ...problemResponses(401) } },
     },
-    async (request) => sessionStateView(requireAuth(request.auth), context.clock.now().getTime()),
+    async (request, reply) => {
+      const auth = requireAuth(request.auth);
+      const requiredActions = requiredActionsView(auth, context.clock.now().getTime());
+      const actions = JSON.stringify(requiredActions);
+      reply.type('application/json; charset=utf-8');
+      // A session kept by the cache (store/session-cache.ts) is the same record from one check to
+      // the next: its answer is serialized once per record and set of required actions (which
+      // move with the clock). A change anywhere gives a new record, so nothing outlives it.
+      const answered = serializedSessionStates.get(auth);
+      if (answered?.actions === actions) return reply.send(answered.body);
+      const body = reply.serializeInput({ user: userView(auth.user), organization: organizationView(auth.organization), requiredActions }, sessionStateSchema);
+      serializedSessionStates.set(auth, { actions, body });
+      return reply.send(body);
+    },
   );
 }
+
+const serializedSessionStates = new WeakMap<object, { actions: string; body: string }>();
