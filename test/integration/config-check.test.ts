@@ -72,6 +72,15 @@ describe(`tessera config check on ${testDatabaseKind}`, () => {
     for (const message of expected) expect(served.stderr).toMatch(message);
   });
 
+  it('SESSION_CACHE: on by default, 0 turns it off, anything else is named as a mistake', async () => {
+    const env = { DATABASE_URL: database.url, TESSERA_DATA_DIR: dataDir, TESSERA_SECRET_KEY: secretKey };
+    expect((await run(['config', 'check'], env)).stdout).toMatch(/SESSION_CACHE\s+on \(/);
+    expect((await run(['config', 'check'], { ...env, SESSION_CACHE: '0' })).stdout).toMatch(/SESSION_CACHE\s+off \(/);
+    const wrong = await run(['config', 'check'], { ...env, SESSION_CACHE: 'yes' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('SESSION_CACHE must be 1 (on) or 0 (off).');
+  });
+
   it('N6 a production server without a key, and a PostgreSQL server that does not answer, are errors', async () => {
     const missingKey = await run(['config', 'check'], { NODE_ENV: 'production', DATABASE_URL: database.url, TESSERA_DATA_DIR: dataDir });
     expect(missingKey.code).toBe(1);

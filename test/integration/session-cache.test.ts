@@ -50,9 +50,9 @@ async function warm(browser: Browser): Promise<void> {
 }
 
 /** A statement from outside Tessera: its own connection, not through any server's store. */
-async function runOutside(statement: string, values: unknown[]): Promise<void> {
-  if (t.database.kind === 'sqlite') {
-    const connection = new Database(t.database.url);
+async function runOutside(statement: string, values: unknown[], on: TestApp = t): Promise<void> {
+  if (on.database.kind === 'sqlite') {
+    const connection = new Database(on.database.url);
     try {
       connection.prepare(statement.replace(/\$\d+/g, '?')).run(...values);
     } finally {
@@ -60,7 +60,7 @@ async function runOutside(statement: string, values: unknown[]): Promise<void> {
     }
     return;
   }
-  const client = new pg.Client({ connectionString: t.database.url });
+  const client = new pg.Client({ connectionString: on.database.url });
   await client.connect();
   try {
     await client.query(statement, values);
@@ -122,6 +122,18 @@ describe('session look-ups kept by a server', () => {
     await runOutside('delete from sessions where user_id = $1', [member.userId]);
     await within(1000, () => member.browser.get('/api/v1/session'), (r) => r.statusCode === 401);
     await within(1000, () => on(other.app, member.browser).get('/api/v1/session'), (r) => r.statusCode === 401);
+  });
+
+  it('SESSION_CACHE=0: every check reads the database, so a change made outside Tessera shows at once', async () => {
+    const uncached = await createTestApp({ sessionCache: false });
+    try {
+      const owner = await signUpMember(uncached, { email: 'hal@uncached.example', organization: 'Uncached Org' });
+      for (let i = 0; i < 3; i++) expect((await owner.browser.get('/api/v1/session')).statusCode).toBe(200);
+      await runOutside('delete from sessions where user_id = $1', [owner.userId], uncached);
+      expect((await owner.browser.get('/api/v1/session')).statusCode).toBe(401);
+    } finally {
+      await uncached.close();
+    }
   });
 
   // Last: it moves the clock past every other session's idle deadline.
