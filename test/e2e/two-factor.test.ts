@@ -253,7 +253,7 @@ describe('Two-factor authentication in the browser', () => {
 
   it('A5: a second step over 10 minutes old: showing the codes asks for the password and a current code, then shows them', async () => {
     const { page } = person;
-    ageSessionConfirmations(server, member.email, 11 * 60_000);
+    await ageSessionConfirmations(server, member.email, 11 * 60_000);
     await page.getByRole('button', { name: 'Show recovery codes' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm your password and a current code' });
     await dialog.waitFor();

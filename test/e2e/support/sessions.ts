@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunningServer } from './server.js';
 
-export function ageSessionConfirmations(server: RunningServer, email: string, byMilliseconds: number): void {
+export async function ageSessionConfirmations(server: RunningServer, email: string, byMilliseconds: number): Promise<void> {
   const db = new Database(join(server.dataDir, 'tessera.db'));
   try {
     db.pragma('busy_timeout = 5000');
@@ -15,4 +15,7 @@ export function ageSessionConfirmations(server: RunningServer, email: string, by
   } finally {
     db.close();
   }
+  // A change made outside the server reaches its session cache within 0.2 s on SQLite (PRAGMA
+  // data_version, src/store/session-change-feeds.ts): the next page must see it.
+  await new Promise((resolve) => setTimeout(resolve, 300));
 }
