@@ -33,9 +33,9 @@ export interface IssuedBrowserCookie {
 }
 
 /** The member's own known browser presenting `token`, if it is one (G1); anything else is an unknown client. */
-export async function identifyKnownBrowser(context: AppContext, token: string | undefined, userId: string | undefined): Promise<KnownBrowser | undefined> {
+export async function identifyKnownBrowser(context: AppContext, token: string | undefined, userId: string | undefined, db: Kysely<Database> = context.db): Promise<KnownBrowser | undefined> {
   if (!token || !userId) return undefined;
-  const found = await findKnownBrowserByTokenHash(context.db, hashToken(token), nowInMs(context));
+  const found = await findKnownBrowserByTokenHash(db, hashToken(token), nowInMs(context));
   return found?.userId === userId ? found : undefined;
 }
 
@@ -50,22 +50,35 @@ export async function recognizeBrowser(
   origin: RequestOrigin,
   options: { notify: boolean },
 ): Promise<IssuedBrowserCookie> {
+  const known = await identifyKnownBrowser(context, presentedToken, user.id);
+  const issued = await recordBrowserSignIn(context.db, context, user.id, known, origin);
+  if (options.notify && !known) notifyNewBrowser(context, user, origin);
+  return issued;
+}
+
+/**
+ * G1: the known browser (identified before) gets a new token and 180 more days, or the browser is
+ * recorded as a new one. Runs on `db`, so a sign-in can write it in its own transaction.
+ */
+export async function recordBrowserSignIn(db: Kysely<Database>, context: AppContext, userId: string, known: KnownBrowser | undefined, origin: RequestOrigin): Promise<IssuedBrowserCookie> {
   const now = nowInMs(context);
   const token = newOpaqueToken();
   const expiresAt = now + knownBrowserLifetimeInMs;
   const userAgent = origin.userAgent?.slice(0, 512) ?? null;
-  const known = await identifyKnownBrowser(context, presentedToken, user.id);
-  if (known && (await rotateKnownBrowser(context.db, known.id, known.tokenHash, { tokenHash: hashToken(token), nowInMs: now, expiresAt, ip: origin.ip, userAgent }))) {
+  if (known && (await rotateKnownBrowser(db, known.id, known.tokenHash, { tokenHash: hashToken(token), nowInMs: now, expiresAt, ip: origin.ip, userAgent }))) {
     return { browserId: known.id, token, expiresAt };
   }
+  // A known browser that lost a race to rotate its own token is recorded anew, but is not a new
+  // browser for G4 (callers e-mail only when none was known).
   const browserId = newId(now, context.random);
-  await insertKnownBrowser(context.db, { id: browserId, userId: user.id, tokenHash: hashToken(token), createdAt: now, expiresAt, ip: origin.ip, userAgent });
-  // A known browser that lost a race to rotate its own token is not a new one: no e-mail.
-  if (options.notify && !known) {
-    const described = describeUserAgent(origin.userAgent);
-    context.mailer.send(newBrowserSignInMessage(user.email, { at: new Date(now), ip: origin.ip, browser: described.browser, os: described.os }, new URL('/settings?tab=sessions', context.config.publicUrl).toString()), origin);
-  }
+  await insertKnownBrowser(db, { id: browserId, userId, tokenHash: hashToken(token), createdAt: now, expiresAt, ip: origin.ip, userAgent });
   return { browserId, token, expiresAt };
+}
+
+/** G4: the member is e-mailed about a complete sign-in from a browser not known before (after the commit). */
+export function notifyNewBrowser(context: AppContext, user: Pick<User, 'email'>, origin: RequestOrigin): void {
+  const described = describeUserAgent(origin.userAgent);
+  context.mailer.send(newBrowserSignInMessage(user.email, { at: new Date(nowInMs(context)), ip: origin.ip, browser: described.browser, os: described.os }, new URL('/settings?tab=sessions', context.config.publicUrl).toString()), origin);
 }
 
 /** B2: whether this known browser may skip the member's second step right now. */
@@ -75,17 +88,15 @@ export async function isRememberedForSecondStep(context: AppContext, browser: Kn
   return organization !== undefined && isRememberedAt(browser, organization.rememberBrowserDays, nowInMs(context));
 }
 
-/** B2: remembers the browser that just completed the second step, if the organization allows it. */
-export async function rememberBrowser(context: AppContext, user: User, browserId: string, origin: RequestOrigin): Promise<boolean> {
-  const organization = await findOrganizationById(context.db, user.organizationId);
+/** B2: remembers the browser that just completed the second step, if the organization allows it (on `db`, a transaction: with its audit event). */
+async function rememberBrowserIn(db: Kysely<Database>, context: AppContext, user: User, browserId: string, origin: RequestOrigin): Promise<boolean> {
+  const organization = await findOrganizationById(db, user.organizationId);
   if (!organization || organization.rememberBrowserDays <= 0) return false;
   const now = nowInMs(context);
   const until = rememberedUntilFrom(now, organization.rememberBrowserDays);
-  return context.db.transaction().execute(async (trx) => {
-    if (!(await rememberKnownBrowser(trx, user.id, browserId, now, until))) return false;
-    await recordAudit(trx, context, { organizationId: user.organizationId, type: 'browser.remembered', actor: { type: 'member', userId: user.id }, targetUserId: user.id, origin, details: { browserId, until: new Date(until).toISOString() } });
-    return true;
-  });
+  if (!(await rememberKnownBrowser(db, user.id, browserId, now, until))) return false;
+  await recordAudit(db, context, { organizationId: user.organizationId, type: 'browser.remembered', actor: { type: 'member', userId: user.id }, targetUserId: user.id, origin, details: { browserId, until: new Date(until).toISOString() } });
+  return true;
 }
 
 /**
@@ -175,12 +186,29 @@ export async function recognizeAfterSecondStep(
   request: { browserToken: string | undefined; rememberBrowser: boolean },
   origin: RequestOrigin,
 ): Promise<IssuedBrowserCookie> {
-  const issued = await recognizeBrowser(context, user, request.browserToken, origin, { notify: true });
-  if (method === 'recovery_code') {
-    await context.db.transaction().execute((trx) => forgetRememberedBrowsers(trx, context, user, 'recovery_code_sign_in', { type: 'member', userId: user.id }, origin));
-  } else if (request.rememberBrowser) {
-    await rememberBrowser(context, user, issued.browserId, origin);
-  }
+  const known = await identifyKnownBrowser(context, request.browserToken, user.id);
+  const issued = await context.db.transaction().execute((trx) => recordBrowserAfterSecondStep(trx, context, user, method, known, request.rememberBrowser, origin));
+  if (!known) notifyNewBrowser(context, user, origin);
+  return issued;
+}
+
+/**
+ * G1 and B2 after a second step, on `db` (the sign-in's own transaction, or one of their own): the
+ * browser recorded, then forgotten everywhere after a recovery code, or remembered when asked. The
+ * G4 e-mail for a browser not known before is the caller's, after the commit.
+ */
+export async function recordBrowserAfterSecondStep(
+  db: Kysely<Database>,
+  context: AppContext,
+  user: User,
+  method: string,
+  known: KnownBrowser | undefined,
+  rememberBrowser: boolean,
+  origin: RequestOrigin,
+): Promise<IssuedBrowserCookie> {
+  const issued = await recordBrowserSignIn(db, context, user.id, known, origin);
+  if (method === 'recovery_code') await forgetRememberedBrowsers(db, context, user, 'recovery_code_sign_in', { type: 'member', userId: user.id }, origin);
+  else if (rememberBrowser) await rememberBrowserIn(db, context, user, issued.browserId, origin);
   return issued;
 }
 

@@ -13,6 +13,7 @@ import { deleteSignInChallengeByTokenHash, findOpenChallengeWithMember, insertSi
 import { recordLogin } from '../store/users.js';
 import { memberActor, recordAudit } from './audit.js';
 import { fail, nowInMs, type AppContext, type Outcome, type RequestOrigin } from './context.js';
+import { identifyKnownBrowser, notifyNewBrowser, recordBrowserAfterSecondStep, type IssuedBrowserCookie } from './known-browsers.js';
 import { addReplacementRecoveryCode } from './recovery-codes.js';
 import { attemptSecondFactorCode } from './second-factor-codes.js';
 import { startSession, type StartedSession } from './sessions.js';
@@ -32,7 +33,13 @@ export async function issueSignInChallenge(db: Kysely<Database>, context: AppCon
   return { token, expiresAt };
 }
 
-export type SecondStepResult = Outcome<{ session: StartedSession; user: User; method: SecondFactorMethod; recoveryCodesRemaining?: number }>;
+export type SecondStepResult = Outcome<{ session: StartedSession; user: User; method: SecondFactorMethod; recoveryCodesRemaining?: number; browserCookie: IssuedBrowserCookie }>;
+
+/** G1 B2: the browser completing the second step: its device cookie, and whether to remember it. */
+export interface SecondStepBrowser {
+  token: string | undefined;
+  rememberBrowser: boolean;
+}
 
 /** L1: signing out between the password and the code ends the challenge, not only its cookie. */
 export async function abandonSignInChallenge(context: AppContext, challengeToken: string): Promise<void> {
@@ -63,7 +70,14 @@ export async function completeSignInChallenge(
   return session;
 }
 
-export async function completeSecondStep(context: AppContext, challengeToken: string | undefined, code: string, origin: RequestOrigin, previousSessionId?: string): Promise<SecondStepResult> {
+export async function completeSecondStep(
+  context: AppContext,
+  challengeToken: string | undefined,
+  code: string,
+  origin: RequestOrigin,
+  browser: SecondStepBrowser,
+  previousSessionId?: string,
+): Promise<SecondStepResult> {
   const now = nowInMs(context);
   const open = challengeToken ? await findOpenChallengeWithMember(context.db, hashToken(challengeToken), now) : undefined;
   if (!open) return fail('unauthenticated', { detail: 'Your sign-in has expired. Enter your e-mail and password again.' });
@@ -84,7 +98,11 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
         // The member's row is locked since the code check, so concurrent sign-ins of one member
         // count their remaining recovery codes one after the other (R6, no write skew).
         const recoveryCodesRemaining = method === 'recovery_code' ? await applyRecoveryCodePolicy(trx, context, user, origin) : undefined;
-        return { session, recoveryCodesRemaining };
+        // G1 B2 in the same commit as the sign-in (one commit per sign-in, not two); read only
+        // once the code is right, so a wrong code costs nothing more.
+        const knownBrowser = await identifyKnownBrowser(context, browser.token, user.id, trx);
+        const browserCookie = await recordBrowserAfterSecondStep(trx, context, user, method, knownBrowser, browser.rememberBrowser, origin);
+        return { session, recoveryCodesRemaining, browserCookie, newBrowser: knownBrowser === undefined };
       },
       // The sign-in's time and method go on the member's row with the code's use (one write).
       { totpSecretSealed: open.totpSecretSealed, recordSignIn: true },
@@ -94,11 +112,12 @@ export async function completeSecondStep(context: AppContext, challengeToken: st
     throw error;
   }
   if (!attempt.ok) return attempt;
-  const { session, recoveryCodesRemaining } = attempt.accepted;
-  if (recoveryCodesRemaining === undefined) return { ok: true, session, user, method: attempt.method };
-  // R7, after the commit.
+  const { session, recoveryCodesRemaining, browserCookie, newBrowser } = attempt.accepted;
+  // G4 and R7, after the commit.
+  if (newBrowser) notifyNewBrowser(context, user, origin);
+  if (recoveryCodesRemaining === undefined) return { ok: true, session, user, method: attempt.method, browserCookie };
   context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining), origin);
-  return { ok: true, session, user, method: attempt.method, recoveryCodesRemaining };
+  return { ok: true, session, user, method: attempt.method, recoveryCodesRemaining, browserCookie };
 }
 
 /** R6: applies the organization's policy after a recovery code was used; returns how many remain. */

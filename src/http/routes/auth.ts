@@ -15,7 +15,7 @@ import { requireAuth } from '../route-config.js';
 import { emailField, nameField, typedEmailField, noContent, objectSchema, passwordField, problemResponses, secondFactorCodeField, textField, tokenField } from '../schemas.js';
 import { organizationView, requiredActionsView, sessionStateSchema, sessionStateView, userView } from '../views.js';
 import { resolveSession } from '../../services/sessions.js';
-import { recognizeAfterSecondStep, recognizeBrowser } from '../../services/known-browsers.js';
+import { recognizeBrowser } from '../../services/known-browsers.js';
 import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 
 export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
@@ -104,12 +104,12 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     },
     async (request, reply) => {
       const challengeToken = readCookie(request.headers.cookie, challengeCookieName);
-      const result = await completeSecondStep(context, challengeToken, request.body.code, originOf(request), request.auth?.session.id);
+      const browser = { token: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
+      const result = await completeSecondStep(context, challengeToken, request.body.code, originOf(request), browser, request.auth?.session.id);
       if (!result.ok) return sendProblem(reply, result);
       clearChallengeCookie(reply, context);
       setSessionCookie(reply, context, result.session);
-      const asked = { browserToken: readBrowserCookie(request), rememberBrowser: request.body.rememberBrowser === true };
-      setBrowserCookie(reply, context, await recognizeAfterSecondStep(context, result.user, result.method, asked, originOf(request)));
+      setBrowserCookie(reply, context, result.browserCookie);
       return result.recoveryCodesRemaining === undefined ? { status: 'signed_in' } : { status: 'signed_in', recoveryCodesRemaining: result.recoveryCodesRemaining };
     },
   );
