@@ -33,7 +33,7 @@ export async function issueSignInChallenge(db: Kysely<Database>, context: AppCon
   return { token, expiresAt };
 }
 
-export type SecondStepResult = Outcome<{ session: StartedSession; user: User; method: SecondFactorMethod; recoveryCodesRemaining?: number; browserCookie: IssuedBrowserCookie }>;
+export type SecondStepResult = Outcome<{ session: StartedSession; method: SecondFactorMethod; recoveryCodesRemaining?: number; browserCookie: IssuedBrowserCookie }>;
 
 /** G1 B2: the browser completing the second step: its device cookie, and whether to remember it. */
 export interface SecondStepBrowser {
@@ -115,9 +115,9 @@ export async function completeSecondStep(
   const { session, recoveryCodesRemaining, browserCookie, newBrowser } = attempt.accepted;
   // G4 and R7, after the commit.
   if (newBrowser) notifyNewBrowser(context, user, origin);
-  if (recoveryCodesRemaining === undefined) return { ok: true, session, user, method: attempt.method, browserCookie };
+  if (recoveryCodesRemaining === undefined) return { ok: true, session, method: attempt.method, browserCookie };
   context.mailer.send(recoveryCodeUsedMessage(user.email, recoveryCodesRemaining), origin);
-  return { ok: true, session, user, method: attempt.method, recoveryCodesRemaining, browserCookie };
+  return { ok: true, session, method: attempt.method, recoveryCodesRemaining, browserCookie };
 }
 
 /** R6: applies the organization's policy after a recovery code was used; returns how many remain. */

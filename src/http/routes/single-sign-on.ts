@@ -1,9 +1,9 @@
 // E1–E5: the organization's single-sign-on connection (administrators) and signing in through it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { maximumClaimedDomains, ssoMfaRules, type SsoMfaRule } from '../../core/single-sign-on.js';
+import { maximumClaimedDomains, ssoMfaRules } from '../../core/single-sign-on.js';
 import type { AppContext } from '../../services/context.js';
 import { completeSingleSignOn, startSingleSignOn } from '../../services/single-sign-on.js';
-import { readSsoConnection, removeSsoConnection, saveSsoConnection, ssoRedirectUri, testSsoConnection, type SsoConnectionDetails } from '../../services/sso-connections.js';
+import { readSsoConnection, removeSsoConnection, saveSsoConnection, ssoRedirectUri, testSsoConnection, type SsoConnectionDetails, type SsoConnectionInput } from '../../services/sso-connections.js';
 import { readCookie, serializeCookie } from '../cookies.js';
 import { readBrowserCookie, setBrowserCookie } from '../known-browser-cookie.js';
 import { setChallengeCookie, setSessionCookie } from '../plugins/authentication.js';
@@ -46,17 +46,6 @@ const connectionSchema = objectSchema(
   ['issuer', 'clientId', 'hasClientSecret', 'domains', 'enabled', 'mfa', 'createMembers', 'passwordForRoutedMembers', 'disabledReason', 'redirectUri'],
 );
 
-interface ConnectionBody {
-  issuer: string;
-  clientId: string;
-  clientSecret?: string;
-  domains: string[];
-  enabled: boolean;
-  mfa: SsoMfaRule;
-  createMembers: boolean;
-  passwordForRoutedMembers: boolean;
-}
-
 export function registerSingleSignOnRoutes(app: FastifyInstance, context: AppContext): void {
   const connectionView = ({ connection, domains }: SsoConnectionDetails) => ({
     issuer: connection.issuer,
@@ -86,7 +75,7 @@ export function registerSingleSignOnRoutes(app: FastifyInstance, context: AppCon
     },
   );
 
-  app.put<{ Body: ConnectionBody }>(
+  app.put<{ Body: SsoConnectionInput }>(
     '/api/v1/organization/sso',
     {
       config: { access: 'admin', sensitive: true, recentPassword: true },
