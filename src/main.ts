@@ -31,7 +31,7 @@ export interface Runtime {
 export async function openRuntime(config: Config, logger: MailLogger & { warn(object: object, message: string): void }): Promise<Runtime> {
   const loaded = loadServerKey({ secretKey: config.secretKey, isProduction: config.isProduction, dataDir: config.dataDir });
   if (loaded.generatedAt) logger.warn({ path: loaded.generatedAt }, 'generated a server key for development; set TESSERA_SECRET_KEY in production');
-  const store = openStore(config.databaseUrl, { sessionCache: config.sessionCache });
+  const store = openStore(config.databaseUrl, { sessionCache: config.sessionCache, backgroundCheckpoints: true });
   await migrateToLatest(store.db);
   const metrics = config.metrics ? createMetrics({ databasePool: store.poolStats }) : undefined;
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, isProduction: config.isProduction, devMailbox: config.devMailbox, logger, onDelivery: metrics?.observeMail });

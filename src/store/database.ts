@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { observeChanges } from './change-observing-dialect.js';
 import { cacheSessionLookups } from './session-cache.js';
 import { listenForSessionChanges, watchSqliteDataVersion } from './session-change-feeds.js';
+import { startCheckpointer, writerCheckpointPages } from './sqlite-checkpointer.js';
 import { createPostgresSessionLookup, createSqliteSessionLookup, type SessionLookup } from './session-lookup.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -31,12 +32,16 @@ export interface StoreOptions {
    * (SESSION_CACHE, on by default for the server; off for one-off commands that need no listener).
    */
   sessionCache?: boolean;
+  /** SQLite: checkpoint the write-ahead log on a worker thread (sqlite-checkpointer.ts); for the server. */
+  backgroundCheckpoints?: boolean;
 }
 
 /** How many session look-ups a server keeps (about 1 KB each). */
 const cachedSessionLimit = 10_000;
 /** SQLite: how old another process's change may be before this one sees it (session-change-feeds.ts). */
 const sqliteChangeCheckIntervalInMs = 200;
+/** SQLite: how often the worker checkpoints the write-ahead log. */
+const checkpointIntervalInMs = 100;
 
 export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
   return isPostgresUrl(databaseUrl) ? openPostgres(databaseUrl, options) : openSqlite(databaseUrl, options);
@@ -50,6 +55,8 @@ function openSqlite(path: string, options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   // WAL with synchronous=NORMAL is durable across application crashes and much faster.
   sqlite.pragma('synchronous = NORMAL');
+  const checkpointer = options.backgroundCheckpoints && path !== ':memory:' ? startCheckpointer(path, checkpointIntervalInMs) : undefined;
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${writerCheckpointPages}`);
   // A second, read-only connection for the session lookup; in-memory databases cannot share one.
   const reader = path === ':memory:' ? sqlite : new SqliteDatabase(path, { readonly: true });
   if (reader !== sqlite) reader.pragma('busy_timeout = 5000');
@@ -65,6 +72,7 @@ function openSqlite(path: string, options: StoreOptions): Store {
     sessions,
     async close() {
       if (reader !== sqlite) sessions.close();
+      await checkpointer?.close();
       await db.destroy();
     },
   };
