@@ -13,6 +13,7 @@ import { systemClock, systemRandom } from './security/system-random.js';
 import type { AppContext } from './services/context.js';
 import { startBackchannelLogoutJob } from './oidc/backchannel-logout.js';
 import { startHousekeepingJob } from './services/housekeeping.js';
+import { startIdleHeapCompaction } from './runtime/idle-heap-compaction.js';
 import { startTwoFactorReminderJob } from './services/two-factor-reminders.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrator.js';
@@ -101,6 +102,8 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
   const housekeeping = startHousekeepingJob(runtime.context, bootLogger);
   // O6: revokes the tokens of ended sessions and notifies applications (back-channel logout).
   const backchannelLogout = startBackchannelLogoutJob(runtime.context, app.oidcProvider, bootLogger);
+  // Issue 16: memory a burst grew is given back once the server is quiet again.
+  const heapCompaction = startIdleHeapCompaction(bootLogger);
   const address = await app.listen({ port: config.port, host: config.host });
   // N2: /metrics on a listener of its own, never on the public port.
   const metricsServer = runtime.context.metrics && config.metrics ? await startMetricsServer(runtime.context.metrics, config.metrics) : undefined;
@@ -145,6 +148,7 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
           clearTimeout(graceOver);
           clearInterval(closeIdle);
         }
+        heapCompaction.stop();
         await Promise.all([reminders.stop(), housekeeping.stop(), backchannelLogout.stop(), metricsServer?.close()]);
         await runtime.close();
         bootLogger.info({}, 'Tessera stopped');
