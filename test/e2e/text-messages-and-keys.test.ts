@@ -397,6 +397,25 @@ describe('Text messages and API keys in the browser', () => {
     await page.getByText('You have 7 recovery codes left.', { exact: false }).waitFor();
   });
 
+  it('S1 D1: removes the phone number, the only method, with a recovery code; two-factor authentication turns off', async () => {
+    const { page } = person;
+    await openSecuritySettings(page);
+    await page.getByRole('button', { name: 'Remove number' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove your phone number?' });
+    await dialog.getByText('It is your only method, so two-factor authentication turns off', { exact: false }).waitFor();
+    // Texts are not allowed (S4), so none is offered to confirm with.
+    expect(await dialog.getByRole('button', { name: 'Text me a code' }).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Remove number' }).click();
+    await dialog.getByText('Enter a current code.').first().waitFor();
+    await dialog.getByLabel('Current code').fill(recoveryCodes[1]!);
+    await dialog.getByRole('button', { name: 'Remove number' }).click();
+    await page.getByText('Your phone number was removed. Codes are no longer texted to it.').waitFor();
+    await page.getByText('Off', { exact: true }).waitFor();
+    await signOut(page);
+    await signInWithPassword(page);
+    await page.waitForURL('**/settings');
+  });
+
   it('the pages keep to the Content Security Policy', () => {
     const violations = person.consoleErrors.filter((message) => /Content Security Policy/i.test(message));
     expect(violations).toEqual([]);

@@ -185,6 +185,20 @@ describe('Security keys and passkeys in the browser (W1–W4)', () => {
     await signOut(page);
     await passwordThenKey(page, usbKey);
     await page.waitForURL('**/settings');
+
+    // W1 D1: the passkey (its authenticator gone) is removed; a wrong code is refused first, then
+    // the USB key confirms.
+    await openSecuritySettings(page);
+    await page.getByRole('button', { name: 'Remove Laptop passkey' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove “Laptop passkey”?' });
+    await dialog.getByLabel('Current code').fill('000000');
+    await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+    await dialog.getByText('That code is not correct.').first().waitFor();
+    await setPresence(usbKey, true);
+    await dialog.getByRole('button', { name: 'Confirm with a security key or passkey' }).click();
+    await page.getByText('“Laptop passkey” was removed.').waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    await list.getByText('USB key').waitFor();
     expect(person.consoleErrors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   });
 

@@ -1,12 +1,6 @@
-import { useState } from 'react';
-import { ApiError, isApiError } from '../../api/client';
-import { FormAlert } from '../../components/FormAlert';
-import { Modal } from '../../components/Modal';
-import { checkAnyCurrentCode, compactCode } from '../../components/one-time-code';
-import { useReauthentication } from '../../components/reauthentication';
-import { SubmitButton } from '../../components/SubmitButton';
-import { useForm } from '../../components/use-form';
-import { CurrentCodeField, describeAcceptedCodes, explainSecondFactorLock } from './CurrentCodeField';
+import { checkAnyCurrentCode } from '../../components/one-time-code';
+import { ConfirmWithCodeDialog, explainOnlyMethodRequired } from './ConfirmWithCodeDialog';
+import { describeAcceptedCodes } from './CurrentCodeField';
 import { removeSmsNumber } from './two-factor-api';
 
 interface RemoveSmsDialogProps {
@@ -23,32 +17,9 @@ interface RemoveSmsDialogProps {
 
 /** Like D1 for one method: deleting a setting needs a current code and a recent password. */
 export function RemoveSmsDialog({ phoneNumber, isLastMethod, hasAuthenticator, canTextCode, onRemoved, onClose }: RemoveSmsDialogProps) {
-  const { withReauthentication } = useReauthentication();
-  const [code, setCode] = useState('');
-  const form = useForm();
-
-  const submit = form.handleSubmit(
-    async () => {
-      try {
-        await withReauthentication(() => removeSmsNumber(compactCode(code)));
-      } catch (error) {
-        if (isApiError(error, 'two_factor_required_by_policy')) {
-          throw new ApiError({
-            ...error.problem,
-            title: 'Two-factor authentication is required for you, and this is your only method. Set up an authenticator app first.',
-          });
-        }
-        throw explainSecondFactorLock(error);
-      }
-      onRemoved();
-    },
-    () => ({ code: checkAnyCurrentCode(code) }),
-  );
-
   return (
-    <Modal
+    <ConfirmWithCodeDialog
       title="Remove your phone number?"
-      onClose={onClose}
       description={
         <>
           <p>
@@ -58,28 +29,16 @@ export function RemoveSmsDialog({ phoneNumber, isLastMethod, hasAuthenticator, c
           <p>Enter a current code to confirm.</p>
         </>
       }
-    >
-      <form ref={form.formRef} onSubmit={submit} noValidate>
-        <FormAlert problem={form.problem} fields={['code']} />
-        <CurrentCodeField
-          label="Current code"
-          hint={describeAcceptedCodes(hasAuthenticator, canTextCode)}
-          code={code}
-          onCodeChange={setCode}
-          error={form.fieldErrors.code}
-          canTextCode={canTextCode}
-          formRef={form.formRef}
-        />
-        <div className="modal-actions">
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <SubmitButton isSubmitting={form.isSubmitting} busyLabel="Removing…" variant="danger">
-            Remove number
-          </SubmitButton>
-        </div>
-      </form>
-    </Modal>
+      codeLabel="Current code"
+      codeHint={describeAcceptedCodes(hasAuthenticator, canTextCode)}
+      canTextCode={canTextCode}
+      checkCode={checkAnyCurrentCode}
+      confirm={removeSmsNumber}
+      explainFailure={explainOnlyMethodRequired('Two-factor authentication is required for you, and this is your only method. Set up an authenticator app first.')}
+      submitLabel="Remove number"
+      busyLabel="Removing…"
+      onConfirmed={onRemoved}
+      onClose={onClose}
+    />
   );
 }
-
