@@ -94,7 +94,7 @@ export interface ServingInstance {
 /** N3: how long a connection without a request may stay open once the server stops accepting. */
 const idleConnectionGraceInMs = 1000;
 
-export async function startInstance(config: Config, bootLogger = consoleLogger()): Promise<ServingInstance> {
+export async function startInstance(config: Config, bootLogger = consoleLogger(config.logLevel)): Promise<ServingInstance> {
   const runtime = await openRuntime(config, bootLogger);
   let isShuttingDown = false;
   const app = await buildApp(runtime.context, { webRoot, logger: { level: config.logLevel }, isShuttingDown: () => isShuttingDown });
@@ -159,7 +159,7 @@ export async function startInstance(config: Config, bootLogger = consoleLogger()
 }
 
 export async function startServer(config: Config = readConfig()): Promise<void> {
-  const bootLogger = consoleLogger();
+  const bootLogger = consoleLogger(config.logLevel);
   const instance = await startInstance(config, bootLogger);
   const stop = (signal: string) => {
     bootLogger.info({ signal }, 'received a stop signal');
@@ -175,10 +175,17 @@ export async function startServer(config: Config = readConfig()): Promise<void> 
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-export function consoleLogger(): MailLogger & { warn(object: object, message: string): void } {
+const logLevelOrder: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Number.POSITIVE_INFINITY };
+
+/** The lines of everything outside a request's own logger (mail, texts, jobs), at LOG_LEVEL and above. */
+export function consoleLogger(level = 'info'): MailLogger & { warn(object: object, message: string): void } {
   // N4: the mailer and the text sender put the id of the request a line is for (when there is
   // one) in `object`; passed explicitly, because tracking it implicitly (AsyncLocalStorage) cost a
   // fifth of the session check's throughput on Node 20.
-  const write = (level: string) => (object: object, message: string) => process.stdout.write(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...object }) + '\n');
+  const minimum = logLevelOrder[level] ?? logLevelOrder.info!;
+  const write = (lineLevel: string) =>
+    logLevelOrder[lineLevel]! < minimum
+      ? () => undefined
+      : (object: object, message: string) => process.stdout.write(JSON.stringify({ level: lineLevel, time: new Date().toISOString(), msg: message, ...object }) + '\n');
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -322,7 +322,7 @@ async function runDevCommand(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const config = readConfig(io.env);
-  const runtime = await openRuntime(config, consoleLogger());
+  const runtime = await openRuntime(config, consoleLogger(config.logLevel));
   try {
     const adminPassword = givenPassword.password ?? 'seed administrator';
     const result = await seedOrganization(runtime.context, { members, organizationName: flags.get('org') ?? 'Seeded Organization', adminEmail: flags.get('admin-email'), adminPassword });

@@ -1,8 +1,9 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Clock, Random } from '../core/ports.js';
+import { pooledRandomBytes } from './random-pool.js';
 
 export const systemRandom: Random = {
-  bytes: (length) => new Uint8Array(randomBytes(length)),
+  bytes: (length) => new Uint8Array(pooledRandomBytes(length)),
   int: (maxExclusive) => randomInt(maxExclusive),
 };
 

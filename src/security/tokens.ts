@@ -1,9 +1,10 @@
 // Opaque bearer tokens (sessions, e-mailed links): 256 random bits; only their SHA-256 is stored.
 // A plain hash suffices because the input is uniformly random, unlike a password.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 export function newOpaqueToken(): string {
-  return randomBytes(32).toString('base64url');
+  return pooledRandomBytes(32).toString('base64url');
 }
 
 export function hashToken(token: string): string {

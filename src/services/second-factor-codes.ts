@@ -133,14 +133,18 @@ function earlyTotpCheck(
   return check.ok ? { ok: true, step: check.step } : { ok: false, secretSealed: null, replayed: check.reason === 'replayed' };
 }
 
-/** A submitted code with its look-up hashes, computed before the transaction. */
-type Candidate = { method: 'one_time_code'; code: string; smsCodeHashes: string[] } | { method: 'recovery_code'; codeHashes: string[] };
+/**
+ * A submitted code; a recovery code with its look-up hashes, computed before the transaction. A
+ * six- or seven-digit code's texted-code hashes are computed only if it is not the authenticator's
+ * (the common right code needs none).
+ */
+type Candidate = { method: 'one_time_code'; code: string } | { method: 'recovery_code'; codeHashes: string[] };
 
 function candidateOf(context: AppContext, userId: string, code: string): Candidate | undefined {
   const submitted = classifySubmittedCode(code);
   if (!submitted) return undefined;
   return submitted.method === 'one_time_code'
-    ? { method: 'one_time_code', code: submitted.code, smsCodeHashes: smsCodeHashes(context, userId, 'sign_in', submitted.code) }
+    ? { method: 'one_time_code', code: submitted.code }
     : { method: 'recovery_code', codeHashes: recoveryCodeHashes(context, userId, submitted.code) };
 }
 
@@ -170,7 +174,7 @@ async function useCode(
           isReplayedTotp = check.ok || check.reason === 'replayed';
         }
       }
-      if (await consumeSmsCode(trx, userId, 'sign_in', candidate.smsCodeHashes, now)) return { ok: true, method: 'sms' };
+      if (await consumeSmsCode(trx, userId, 'sign_in', smsCodeHashes(context, userId, 'sign_in', candidate.code), now)) return { ok: true, method: 'sms' };
       return { ok: false, reason: isReplayedTotp ? 'code_already_used' : 'invalid_code' };
     }
     case 'recovery_code':
