@@ -71,6 +71,8 @@ export const auditEventTypes = [
   'two_factor.webauthn_renamed',
   'two_factor.webauthn_removed',
   'two_factor.webauthn_clone_suspected',
+  // W5: a key refused by the organization's list of authenticator models (reason, model, kind).
+  'two_factor.webauthn_refused',
   'organization.webauthn_policy_changed',
 ] as const;
 

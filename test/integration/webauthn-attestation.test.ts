@@ -57,9 +57,16 @@ async function organizationWithAllowList(): Promise<Member> {
   return admin;
 }
 
-async function expectRefused(admin: Member, response: Awaited<ReturnType<typeof register>>) {
+/** Refused, nothing stored, and the refusal in the organization's audit log with why. */
+async function expectRefused(admin: Member, response: Awaited<ReturnType<typeof register>>, reasons: readonly string[] = ['untrusted', 'not_valid_now', 'no_chain', 'chain_too_long', 'aaguid_mismatch', 'unreadable']) {
   expectProblem(response, 403, 'method_not_allowed');
   expect((await admin.browser.get('/api/v1/me/two-factor/webauthn')).json().credentials).toEqual([]);
+  const refused = await t.store.db.selectFrom('auditEvents').select(['details', 'targetUserId', 'actorUserId']).where('organizationId', '=', admin.organizationId).where('type', '=', 'two_factor.webauthn_refused').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  expect(refused.targetUserId).toBe(refused.actorUserId);
+  const details = JSON.parse(refused.details) as { kind: string; aaguid: string; reason: string };
+  expect(details).toMatchObject({ kind: 'security_key', aaguid: allowed });
+  expect(reasons).toContain(details.reason);
+  return details.reason;
 }
 
 describe('W5 attestation root certificates', () => {
@@ -136,11 +143,25 @@ describe('W5 attestation root certificates', () => {
     await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'packed', attestation: packedAttestation(leafOfUnknown, unknownRoot) }));
   });
 
+  it('W5: a model not on the list is refused, and the audit log says which and why', async () => {
+    const admin = await organizationWithAllowList();
+    const unlistedModel = '11111111-2222-4333-8444-555555555555';
+    const leaf = await createAttestationLeaf({ issuer: root, aaguid: unlistedModel });
+    const response = await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(unlistedModel) }), { format: 'packed', attestation: packedAttestation(leaf) });
+    expectProblem(response, 403, 'method_not_allowed');
+    const listed = await admin.browser.get('/api/v1/organization/audit-events?type=two_factor.webauthn_refused');
+    expect(listed.statusCode, listed.body).toBe(200);
+    const events = listed.json();
+    expect(events.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'two_factor.webauthn_refused', details: { kind: 'security_key', aaguid: unlistedModel, reason: 'model_not_allowed' } })]),
+    );
+  });
+
   it('W5: a leaf expired at the server’s clock is refused', async () => {
     const admin = await organizationWithAllowList();
     // Valid for one more day of real time; the server's clock is a week ahead.
     const expired = await createAttestationLeaf({ issuer: intermediate, aaguid: allowed, validForDays: 1 });
-    await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'packed', attestation: packedAttestation(expired, intermediate) }));
+    await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'packed', attestation: packedAttestation(expired, intermediate) }), ['not_valid_now']);
   });
 
   it('W5: a leaf whose AAGUID extension names another model than the authenticator data is refused', async () => {
@@ -155,8 +176,8 @@ describe('W5 attestation root certificates', () => {
 
   it('W5: without attestation (none, or self-attestation) a key is refused while a list is set, and accepted without one', async () => {
     const admin = await organizationWithAllowList();
-    await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'none' }));
-    await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'packed' }));
+    expect(await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'none' }), ['attestation_required'])).toBe('attestation_required');
+    await expectRefused(admin, await register(admin.browser, new SoftwareAuthenticator({ origin, rpId, aaguid: aaguidBytes(allowed) }), { format: 'packed' }), ['attestation_required']);
     expect((await admin.browser.patch('/api/v1/organization', { twoFactor: { allowedAuthenticators: null } })).statusCode).toBe(200);
     const options = await admin.browser.post('/api/v1/me/two-factor/webauthn/options', { kind: 'security_key' });
     expect(options.json().attestation).toBe('none');

@@ -254,6 +254,12 @@ export const auditSentenceBuilders: Readonly<Record<string, Builder>> = {
     ...codeTrier(context),
     ' used a security key or passkey whose signature counter went back; it was refused as a possible copy of the key',
   ],
+  'two_factor.webauthn_refused': ({ member, details }) => [
+    ...member,
+    ` tried to add ${details.kind === 'passkey' ? 'a passkey' : 'a security key'}`,
+    details.reason === 'attestation_required' ? ' that does not say which model it is' : details.reason === 'model_not_allowed' ? ' of a model the organization does not allow' : ' whose attestation does not lead to the root certificate given for its model',
+    '; it was refused',
+  ],
   'organization.webauthn_policy_changed': ({ actor }) => [...actor, ' changed which sign-in methods count in the organization'],
   'user.role_changed': (context) => {
     const { from, to } = context.details;
@@ -453,5 +459,6 @@ export const auditEventLabels: Readonly<Record<string, string>> = {
   'two_factor.webauthn_renamed': 'Security key or passkey renamed',
   'two_factor.webauthn_removed': 'Security key or passkey removed',
   'two_factor.webauthn_clone_suspected': 'Possibly cloned key refused',
+  'two_factor.webauthn_refused': 'Key model refused',
   'organization.webauthn_policy_changed': 'Sign-in methods changed',
 };
