@@ -32,7 +32,7 @@ export interface StoreOptions {
    * (SESSION_CACHE, on by default for the server; off for one-off commands that need no listener).
    */
   sessionCache?: boolean;
-  /** SQLite: checkpoint the write-ahead log on a worker thread (sqlite-checkpointer.ts); for the server. */
+  /** SQLite: checkpoint the write-ahead log on a worker thread (sqlite-checkpointer.ts); on for the runtime (server and commands). */
   backgroundCheckpoints?: boolean;
 }
 

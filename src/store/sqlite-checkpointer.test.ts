@@ -47,7 +47,7 @@ describe('SQLite checkpoints off the event loop (issue 16)', () => {
     expect(threshold.rows[0]?.walAutocheckpoint).toBe(writerCheckpointPages);
   });
 
-  it('without it, the same writes stay in the log until 1,000 pages (the default the one-off commands keep)', async () => {
+  it('without it, the same writes stay in the log until 1,000 pages (the threshold SQLite keeps by default)', async () => {
     const { store, path } = openInFolder(false);
     await writeRows(store);
     expect(await databaseFileGrowsPast(path, 1_500_000, 500)).toBe(false);
