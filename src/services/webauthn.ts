@@ -112,12 +112,12 @@ export async function finishWebAuthnRegistration(
   const model = checkAuthenticatorModel(allowedModels, registered);
   // W5: the statement's signature was checked by the library; that its chain leads to a root the
   // administrator supplied for this model is checked here, offline, at the server's clock.
-  const trust = model.ok && allowedModels !== null ? verifyAttestationTrust(registered.attestationCertificates, await findAttestationRoots(context.db, auth.organization.id, registered.aaguid.toLowerCase()), registered.aaguid, now) : model;
-  if (!model.ok || !trust.ok) {
+  // The verdict: the model's when it is refused (or no list is set), else its chain's.
+  const verdict = model.ok && allowedModels !== null ? verifyAttestationTrust(registered.attestationCertificates, await findAttestationRoots(context.db, auth.organization.id, registered.aaguid.toLowerCase()), registered.aaguid, now) : model;
+  if (!verdict.ok) {
     // Administrators see refused models in the audit log: a member trying an unlisted key, or a
     // key whose attestation does not lead to the root given for its model.
-    const reason = model.ok ? (trust.ok ? 'untrusted' : trust.reason) : model.reason;
-    await recordAudit(context.db, context, { organizationId: auth.organization.id, type: 'two_factor.webauthn_refused', actor: memberActor(userId), targetUserId: userId, origin, details: { kind, aaguid: registered.aaguid, reason } });
+    await recordAudit(context.db, context, { organizationId: auth.organization.id, type: 'two_factor.webauthn_refused', actor: memberActor(userId), targetUserId: userId, origin, details: { kind, aaguid: registered.aaguid, reason: verdict.reason } });
     return fail('method_not_allowed', { detail: 'Your organization does not allow this model of security key or passkey.' });
   }
   if (await findWebAuthnCredentialByCredentialId(context.db, registered.credentialId)) return fail('webauthn_already_registered');
